@@ -1,0 +1,23 @@
+import type { Analysis } from '../../core/analysis/model.js';
+
+/**
+ * JSON for stored analyses. Plain JSON would turn Infinity and NaN into null (an interval's upper bound
+ * is Infinity when the baseline has no events yet), so a replay from the store would see different
+ * evidence than the memory store keeps. Non-finite numbers are written as a tagged object instead.
+ */
+const TAG = '$wavegateNumber';
+
+export function encodeAnalysis(analysis: Analysis): string {
+  return JSON.stringify(analysis, (_key, value: unknown) =>
+    typeof value === 'number' && !Number.isFinite(value) ? { [TAG]: String(value) } : value,
+  );
+}
+
+export function decodeAnalysis(json: string): Analysis {
+  return JSON.parse(json, (_key, value: unknown) => {
+    if (value !== null && typeof value === 'object' && TAG in value && Object.keys(value).length === 1) {
+      return Number((value as Record<string, string>)[TAG]);
+    }
+    return value;
+  }) as Analysis;
+}
