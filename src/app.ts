@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { Redis } from 'ioredis';
+import { createPrometheusClient } from './adapters/prometheus/index.js';
+import { createMemoryAnalysisStore } from './adapters/store/memory-store.js';
+import { createRedisAnalysisStore } from './adapters/store/redis-store.js';
+import { AnalysisService } from './analysis/analysis-service.js';
+import { buildApi } from './api/build-api.js';
+import type { Config } from './config.js';
+import type { AnalysisStore } from './core/analysis/analysis-store.js';
+import type { MetricsSource } from './core/analysis/metrics-source.js';
+import type { AnalysisRequest } from './core/analysis/model.js';
+import { TickScheduler } from './jobs/tick-scheduler.js';
+import { instrumentSource } from './telemetry/instrumented-source.js';
+import { createTelemetry, type Telemetry } from './telemetry/metrics.js';
+import { loadTemplates, renderMetrics, type LoadedTemplate } from './templates/index.js';
+
+export interface App {
+  api: FastifyInstance;
+  scheduler: TickScheduler;
+  service: AnalysisService;
+  store: AnalysisStore;
+  telemetry: Telemetry;
+  close(): Promise<void>;
+}
+
+export interface AppOverrides {
+  now?: () => number;
+  /** Replace the Prometheus adapter (tests point it at a real or broken server instead). */
+  source?: MetricsSource;
+  registry?: import('prom-client').Registry;
+}
+
+/**
+ * The composition root's body: builds every adapter from the config and wires them to the core.
+ * `main.ts` calls it and listens; tests call it with a real Prometheus and Redis on free ports.
+ */
+export async function buildApp(config: Config, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
+  const now = overrides.now ?? Date.now;
+  const telemetry = createTelemetry(overrides.registry, { defaultMetrics: overrides.registry === undefined });
+  const loaded = await loadTemplates(config.TEMPLATES_DIR);
+  for (const p of loaded.problems) logger.warn({ file: p.file, field: p.field }, `template problem: ${p.message}`);
+  logger.info({ templates: [...loaded.templates.keys()], dir: config.TEMPLATES_DIR }, 'templates loaded');
+  const templates: Map<string, LoadedTemplate> = loaded.templates;
+
+  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true }) : null;
+  redis?.on('error', (err: Error) => logger.warn({ code: (err as NodeJS.ErrnoException).code }, 'redis connection problem'));
+  const store = redis ? createRedisAnalysisStore({ redis, prefix: config.REDIS_PREFIX }) : createMemoryAnalysisStore();
+
+  const prometheus =
+    overrides.source ??
+    createPrometheusClient({
+      baseUrl: config.PROMETHEUS_URL,
+      timeoutMs: config.PROMETHEUS_TIMEOUT,
+      ...(config.PROMETHEUS_BEARER_TOKEN ? { bearerToken: config.PROMETHEUS_BEARER_TOKEN } : {}),
+    });
+  const source = instrumentSource(prometheus, telemetry);
+  const renderSpecs = (request: AnalysisRequest) =>
+    renderMetrics(templates, { templates: request.templates, args: request.args, scopes: request.scopes, intervalMs: request.intervalMs });
+
+  const service = new AnalysisService({
+    store,
+    source,
+    renderSpecs,
+    now,
+    newId: randomUUID,
+    logger: logger.child({ component: 'analysis' }),
+    settleDelayMs: config.SETTLE_DELAY,
+    owner: config.INSTANCE_ID,
+    onChange: (before, after, taken) => telemetry.recordChange(before, after, taken),
+  });
+  const scheduler = new TickScheduler({ store, service, logger: logger.child({ component: 'scheduler' }), now, pollMs: config.SCHEDULER_POLL, onTick: (s) => telemetry.observeTick(s) });
+
+  const api = await buildApi(
+    {
+      service,
+      store,
+      telemetry,
+      now,
+      templates: () => ({ count: templates.size, problems: loaded.problems }),
+      validateRequest: (r) => void renderSpecs(r),
+      metricsReachable: async () => {
+        try {
+          await source.instant('vector(1)', now());
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      settings: {
+        ...(config.API_TOKEN ? { apiToken: config.API_TOKEN } : {}),
+        ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
+        ...(config.GRAFANA_URL ? { grafanaUrl: config.GRAFANA_URL } : {}),
+        grafanaDatasource: config.GRAFANA_DATASOURCE,
+        defaultAlpha: config.DEFAULT_ALPHA,
+        bodyLimitBytes: config.BODY_LIMIT_BYTES,
+      },
+    },
+    logger,
+  );
+
+  return {
+    api,
+    scheduler,
+    service,
+    store,
+    telemetry,
+    async close() {
+      await scheduler.stop();
+      await api.close();
+      await store.close();
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

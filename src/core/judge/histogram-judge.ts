@@ -1,0 +1,182 @@
+import type { Buckets, Evidence, HistogramMetricSpec, Measurement } from '../analysis/model.js';
+import { distributionShiftLogE } from '../stats/distribution-shift.js';
+import { bucketCounts, histogramQuantile, slowCount } from '../stats/histogram.js';
+import { gammaPoissonOneSidedLogBF } from '../stats/poisson-burn.js';
+import type { IntervalCounts } from '../stats/rate-ratio.js';
+import { logThreshold, splitAlpha } from './alpha.js';
+import { okData } from './interval-counts.js';
+import { formatPercent, formatRatio, type JudgeContext, type MetricJudgement } from './judgement.js';
+import { measurementHealth, unmeasurableReason } from './measurement-health.js';
+import { DEFAULT_PHI, poissonUpperBound } from './poisson-bound.js';
+import { compareRates, missingEvents, type RateComparison } from './rate-comparison.js';
+import { describeMissing } from './ratio-judge.js';
+
+type HistogramData = { canary: Buckets; baseline: Buckets };
+type TestRow = NonNullable<Evidence['tests']>[number];
+
+/**
+ * Latency from Prometheus histograms (STATISTICS.md): for each bound L, the share of requests slower
+ * than L is compared canary vs baseline with the same sequential rate test as errors; absolute
+ * quantile bounds test the canary's slow share against 1 − q; the whole-distribution test catches
+ * shape changes. Each test gets an equal share of the metric's α.
+ */
+export function judgeHistogram(spec: HistogramMetricSpec, measurements: readonly Measurement[], ctx: JudgeContext): MetricJudgement {
+  const health = measurementHealth(measurements);
+  const data = okData(measurements, 'histogram').filter((d) => hasObservations(d));
+  const bounds = spec.bounds.length > 0 ? spec.bounds : derivedBounds(data);
+  const nTests = bounds.length + spec.quantileBounds.length + (spec.distributionTest ? 1 : 0);
+  const alpha = splitAlpha(ctx.alpha, Math.max(1, nTests));
+
+  const tails = bounds.map((bound) => tailTest(data, bound, spec.tolerance, alpha));
+  const quantiles = spec.quantileBounds.map((qb) => quantileTest(data, qb, alpha));
+  const shape = spec.distributionTest ? distributionTest(data, alpha) : null;
+  const totals = pooledTotals(data);
+  const missing = missingEvents({ nA: totals.baseline, xA: 0, nB: totals.canary, xB: 0 }, spec.minEvents);
+
+  const estimates = quantileEstimates(data);
+  const worst = tails.reduce<RateComparison | null>((w, t) => (w === null || t.cmp.upper > w.upper ? t.cmp : w), null);
+  const tests: TestRow[] = [
+    ...tails.map((t) => ({ name: `share slower than ${t.bound}s: canary ≤ ${spec.tolerance}× baseline`, logEValue: t.cmp.logEValue, logThreshold: t.cmp.logThreshold, fired: t.cmp.fired, detail: `canary ${formatPercent(t.cmp.canaryRate)} vs baseline ${formatPercent(t.cmp.baselineRate)}, ratio interval ${formatRatio(t.cmp.lower)}–${formatRatio(t.cmp.upper)}` })),
+    ...quantiles.map((q) => ({ name: `canary p${q.quantile * 100} ≤ ${q.maxSeconds}s`, logEValue: q.logEValue, logThreshold: q.logThreshold, fired: q.fired, detail: `slower than ${q.boundUsed}s: ${formatPercent(q.slowShare)} (allowed ${formatPercent(1 - q.quantile)})` })),
+    ...(shape ? [{ name: 'latency distribution: canary same as baseline', logEValue: shape.logEValue, logThreshold: shape.logThreshold, fired: shape.fired, detail: shape.slower ? 'canary slower on average' : 'canary not slower on average' }] : []),
+  ];
+  const decisive = worst ?? null;
+  const evidence: Evidence = {
+    counts: { canary: { total: totals.canary, bad: decisive?.totals.xB ?? 0 }, baseline: { total: totals.baseline, bad: decisive?.totals.xA ?? 0 } },
+    estimates,
+    ...(decisive ? { interval: { quantity: 'slow-request ratio (canary / baseline)', lower: decisive.lower, upper: decisive.upper, confidence: 1 - alpha } } : {}),
+    logEValue: Math.max(-Infinity, ...tests.map((t) => t.logEValue ?? -Infinity)),
+    logThreshold: logThreshold(alpha),
+    alpha: ctx.alpha,
+    tests,
+    missing,
+    measurements: { ok: health.ok, nodata: health.nodata, error: health.error, consecutiveErrors: health.consecutiveErrors },
+  };
+
+  const fired = tests.find((t) => t.fired);
+  if (fired) return { verdict: 'fail', evidence, reason: `${fired.name} is violated (${fired.detail}); evidence e^${fired.logEValue!.toFixed(1)} ≥ e^${fired.logThreshold!.toFixed(1)}` };
+  const broken = unmeasurableReason(health, ctx.consecutiveErrorLimit);
+  if (broken) return { verdict: 'inconclusive', evidence, reason: `cannot measure: ${broken}` };
+
+  const enough = Object.keys(missing).length === 0 && bounds.length + quantiles.length > 0;
+  const p99 = `p99 canary ${fmtSeconds(estimates.p99Canary)} vs baseline ${fmtSeconds(estimates.p99Baseline)}`;
+  const tailsClear = tails.every((t) => t.cmp.upper < spec.passBelow) && quantiles.every((q) => q.clear);
+  if (enough && tailsClear) return { verdict: 'pass', evidence, reason: `${p99}: ${ruledOut(tails)}` };
+  if (ctx.final) {
+    if (enough) return { verdict: 'pass', evidence, reason: `${p99}: no latency regression found` };
+    return { verdict: 'inconclusive', evidence, reason: bounds.length === 0 && data.length === 0 ? 'no latency observations' : `too few requests: ${describeMissing(missing)}` };
+  }
+  return { verdict: 'running', evidence, reason: enough ? p99 : `waiting for requests: ${describeMissing(missing)}` };
+}
+
+function hasObservations(d: HistogramData): boolean {
+  return d.canary.le.length > 0 && d.baseline.le.length > 0;
+}
+
+/** Without configured bounds, test at the baseline's p99 bucket of the first interval (fixed thereafter). */
+function derivedBounds(data: readonly HistogramData[]): number[] {
+  const first = data.find((d) => last(d.baseline.cumulative) > 0);
+  if (!first) return [];
+  const p99 = histogramQuantile(0.99, first.baseline.le, first.baseline.cumulative);
+  const le = first.baseline.le.find((b) => b >= p99 && Number.isFinite(b));
+  return le === undefined ? [] : [le];
+}
+
+function tailTest(data: readonly HistogramData[], bound: number, tolerance: number, alpha: number) {
+  const intervals: IntervalCounts[] = data.map((d) => {
+    const a = slowCount(d.baseline.le, d.baseline.cumulative, bound);
+    const b = slowCount(d.canary.le, d.canary.cumulative, bound);
+    return { nA: a.total, xA: a.slow, nB: b.total, xB: b.slow };
+  });
+  return { bound, cmp: compareRates(intervals, { alpha, tolerance }) };
+}
+
+function quantileTest(data: readonly HistogramData[], qb: { quantile: number; maxSeconds: number }, alpha: number) {
+  let slow = 0;
+  let total = 0;
+  let boundUsed = qb.maxSeconds;
+  for (const d of data) {
+    const c = slowCount(d.canary.le, d.canary.cumulative, qb.maxSeconds);
+    slow += c.slow;
+    total += c.total;
+    boundUsed = c.boundUsed;
+  }
+  const allowed = 1 - qb.quantile;
+  const logE = total > 0 ? gammaPoissonOneSidedLogBF(slow, allowed * total, DEFAULT_PHI) : 0;
+  const threshold = logThreshold(alpha);
+  const upper = total > 0 ? poissonUpperBound(slow, alpha) / total : Infinity;
+  return { ...qb, boundUsed, slowShare: total > 0 ? slow / total : null, logEValue: logE, logThreshold: threshold, fired: logE >= threshold, clear: upper < allowed };
+}
+
+function distributionTest(data: readonly HistogramData[], alpha: number) {
+  const k = data[0]?.canary.le.length ?? 0;
+  const perBucket: IntervalCounts[][] = Array.from({ length: k }, () => []);
+  let meanIdxA = 0;
+  let meanIdxB = 0;
+  for (const d of data) {
+    if (d.canary.le.length !== k || d.baseline.le.length !== k) continue;
+    const a = bucketCounts(d.baseline.cumulative);
+    const b = bucketCounts(d.canary.cumulative);
+    const nA = last(d.baseline.cumulative);
+    const nB = last(d.canary.cumulative);
+    for (let j = 0; j < k; j++) {
+      perBucket[j]!.push({ nA, xA: a[j] ?? 0, nB, xB: b[j] ?? 0 });
+      meanIdxA += j * (a[j] ?? 0);
+      meanIdxB += j * (b[j] ?? 0);
+    }
+  }
+  const totals = pooledTotals(data);
+  // The shape test is two-sided; only a canary that is slower on average may fail the metric.
+  const slower = totals.canary > 0 && totals.baseline > 0 && meanIdxB / totals.canary > meanIdxA / totals.baseline;
+  const logE = distributionShiftLogE(perBucket);
+  const threshold = logThreshold(alpha);
+  return { logEValue: logE, logThreshold: threshold, fired: slower && logE >= threshold, slower };
+}
+
+function pooledTotals(data: readonly HistogramData[]) {
+  let canary = 0;
+  let baseline = 0;
+  for (const d of data) {
+    canary += Math.max(0, last(d.canary.cumulative));
+    baseline += Math.max(0, last(d.baseline.cumulative));
+  }
+  return { canary, baseline };
+}
+
+/** Quantiles over the whole analysis, by `histogram_quantile`'s rules so they match dashboards. */
+function quantileEstimates(data: readonly HistogramData[]): Record<string, number | null> {
+  const est: Record<string, number | null> = {};
+  for (const scope of ['canary', 'baseline'] as const) {
+    const summed = sumBuckets(data.map((d) => d[scope]));
+    for (const q of [0.5, 0.95, 0.99]) {
+      const v = summed ? histogramQuantile(q, summed.le, summed.cumulative) : NaN;
+      est[`p${q * 100}${scope === 'canary' ? 'Canary' : 'Baseline'}`] = Number.isFinite(v) ? v : null;
+    }
+  }
+  return est;
+}
+
+function sumBuckets(list: readonly Buckets[]): Buckets | null {
+  const first = list[0];
+  if (!first) return null;
+  const cumulative = first.le.map(() => 0);
+  for (const b of list) {
+    if (b.le.length !== first.le.length) continue;
+    b.cumulative.forEach((v, i) => (cumulative[i] = (cumulative[i] ?? 0) + Math.max(0, v)));
+  }
+  return { le: [...first.le], cumulative };
+}
+
+function ruledOut(tails: ReadonlyArray<{ bound: number; cmp: RateComparison }>): string {
+  if (tails.length === 0) return 'quantile bounds hold';
+  return tails.map((t) => `an increase above ${formatRatio(t.cmp.upper)} in requests slower than ${t.bound}s is ruled out`).join('; ');
+}
+
+function fmtSeconds(s: number | null | undefined): string {
+  if (s === null || s === undefined || !Number.isFinite(s)) return 'n/a';
+  return s < 1 ? `${(s * 1000).toFixed(0)} ms` : `${s.toFixed(2)} s`;
+}
+
+function last(xs: readonly number[]): number {
+  return xs[xs.length - 1] ?? 0;
+}
