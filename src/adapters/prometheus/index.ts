@@ -1,0 +1,1 @@
+export { createPrometheusClient, type PrometheusClientLogger, type PrometheusClientOptions } from './prometheus-client.js';
