@@ -36,6 +36,9 @@ export interface PrometheusClientOptions {
 /** Answers bigger than this are refused: a template that selects a whole fleet is a bug. */
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
+/** Prometheus refuses range queries where (end − start) / step exceeds this (400 "exceeded maximum resolution"). */
+const MAX_RANGE_POINTS = 11_000;
+
 /** Prometheus reads `time`/`start`/`end` as float seconds and rounds to whole ms, so 3 decimals are exact. */
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 
@@ -107,6 +110,9 @@ export function createPrometheusClient(options: PrometheusClientOptions): Metric
         throw new MetricsQueryRejectedError(`Range query step must be a positive whole number of ms, got ${stepMs}`, details);
       }
       if (end < start) throw new MetricsQueryRejectedError(`Range query ends (${end}) before it starts (${start})`, details);
+      if ((end - start) / stepMs > MAX_RANGE_POINTS) {
+        throw new MetricsQueryRejectedError(`Range query asks for more than ${MAX_RANGE_POINTS} steps; use a larger step`, details);
+      }
       // The step goes as a duration string: "0.3" seconds would reach Prometheus as 299.999999 ms.
       const form = { start: seconds(start), end: seconds(end), step: `${stepMs}ms` };
       const answer = await send('/api/v1/query_range', query, form, signal);

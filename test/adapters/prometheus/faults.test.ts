@@ -74,11 +74,12 @@ describe('query errors (the template is wrong)', () => {
     expect(await failure(client().instant('"hello"', AT))).toBeInstanceOf(MetricsQueryRejectedError);
   });
 
-  it('rejects fractional times and bad steps before sending anything', async () => {
+  it('rejects fractional times, bad steps and over-long ranges before sending anything', async () => {
     server.respondWith({ kind: 'success' });
     expect(await failure(client().instant('x', AT + 0.5))).toBeInstanceOf(MetricsQueryRejectedError);
     expect(await failure(client().range('x', AT, AT + 1, 0))).toBeInstanceOf(MetricsQueryRejectedError);
     expect(await failure(client().range('x', AT + 1, AT, 1_000))).toBeInstanceOf(MetricsQueryRejectedError);
+    expect(await failure(client().range('x', AT, AT + 365 * 86_400_000, 1))).toBeInstanceOf(MetricsQueryRejectedError);
     expect(server.requests).toHaveLength(0);
   });
 });
