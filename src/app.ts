@@ -53,6 +53,7 @@ export async function buildApp(config: Config, logger: Logger, overrides: AppOve
     createPrometheusClient({
       baseUrl: config.PROMETHEUS_URL,
       timeoutMs: config.PROMETHEUS_TIMEOUT,
+      logger: logger.child({ component: 'prometheus' }),
       ...(config.PROMETHEUS_BEARER_TOKEN ? { bearerToken: config.PROMETHEUS_BEARER_TOKEN } : {}),
     });
   const source = instrumentSource(prometheus, telemetry);

@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { judgeBurnRate } from '../../../src/core/judge/burn-rate-judge.js';
+import { judgeHistogram } from '../../../src/core/judge/histogram-judge.js';
+import type { JudgeContext } from '../../../src/core/judge/judgement.js';
+import { judgeRatio } from '../../../src/core/judge/ratio-judge.js';
+import { judgeThreshold } from '../../../src/core/judge/threshold-judge.js';
+import {
+  buckets,
+  burnMeasurement,
+  burnSpec,
+  failed,
+  histogramMeasurement,
+  histogramSpec,
+  noData,
+  ratioMeasurement,
+  ratioSpec,
+  thresholdMeasurement,
+  thresholdSpec,
+} from '../../fixtures/specs.js';
+
+const running: JudgeContext = { alpha: 0.01, final: false, consecutiveErrorLimit: 4 };
+const final: JudgeContext = { ...running, final: true };
+
+describe('ratio judge', () => {
+  const spec = ratioSpec();
+  const steady = (n: number, canaryBad: number, baselineBad: number) =>
+    Array.from({ length: n }, (_, i) => ratioMeasurement(spec, i, { total: 600, bad: canaryBad }, { total: 5400, bad: baselineBad }));
+
+  it('never passes without measurements: inconclusive at the end, naming what is missing', () => {
+    const j = judgeRatio(spec, [], final);
+    expect(j.verdict).toBe('inconclusive');
+    expect(j.reason).toMatch(/100 more canary events/);
+    expect(j.evidence.missing).toEqual({ canaryEvents: 100, baselineEvents: 100 });
+  });
+
+  it('treats no data and NaN readings as nothing, never as a pass', () => {
+    const ms = Array.from({ length: 10 }, (_, i) => noData(spec, i));
+    expect(judgeRatio(spec, ms, running).verdict).toBe('running');
+    expect(judgeRatio(spec, ms, final).verdict).toBe('inconclusive');
+  });
+
+  it('stops as inconclusive after more consecutive errors than the limit, like Argo', () => {
+    const ms = Array.from({ length: 5 }, (_, i) => failed(spec, i));
+    const j = judgeRatio(spec, ms, running);
+    expect(j.verdict).toBe('inconclusive');
+    expect(j.reason).toMatch(/5 consecutive measurements failed/);
+    expect(judgeRatio(spec, ms.slice(0, 4), running).verdict).toBe('running');
+  });
+
+  it('stops at once when Prometheus rejects the query (a template error)', () => {
+    const j = judgeRatio(spec, [failed(spec, 0, false)], running);
+    expect(j.verdict).toBe('inconclusive');
+    expect(j.reason).toMatch(/rejected by Prometheus/);
+  });
+
+  it('fails a canary with three times the baseline error rate, with evidence above its threshold', () => {
+    const j = judgeRatio(spec, steady(10, 9, 27), running);
+    expect(j.verdict).toBe('fail');
+    expect(j.evidence.logEValue!).toBeGreaterThanOrEqual(j.evidence.logThreshold!);
+    expect(j.evidence.interval!.lower).toBeGreaterThan(1);
+    expect(j.evidence.estimates!.ratio).toBeCloseTo(3, 5);
+  });
+
+  it('passes a healthy canary early once an increase above passBelow is ruled out', () => {
+    const j = judgeRatio(spec, steady(30, 3, 27), running);
+    expect(j.verdict).toBe('pass');
+    expect(j.evidence.interval!.upper).toBeLessThan(1.5);
+    expect(j.reason).toMatch(/ruled out/);
+  });
+
+  it('keeps running while a healthy canary has too little evidence to rule out an increase', () => {
+    expect(judgeRatio(spec, steady(2, 3, 27), running).verdict).toBe('running');
+  });
+
+  it('passes at the end a canary with enough traffic and no errors in either arm', () => {
+    const j = judgeRatio(spec, steady(5, 0, 0), final);
+    expect(j.verdict).toBe('pass');
+  });
+
+  it('tolerates the configured relative increase', () => {
+    const tolerant = ratioSpec({ tolerance: 2 });
+    const ms = Array.from({ length: 10 }, (_, i) => ratioMeasurement(tolerant, i, { total: 600, bad: 4.5 }, { total: 5400, bad: 27 }));
+    expect(judgeRatio(tolerant, ms, running).verdict).not.toBe('fail');
+  });
+
+  it('for a direction of decrease, fails a canary whose good share drops', () => {
+    const hits = ratioSpec({ direction: 'decrease', name: 'cache-hits' });
+    const ms = Array.from({ length: 10 }, (_, i) => ratioMeasurement(hits, i, { total: 600, bad: 450 }, { total: 5400, bad: 5130 }));
+    expect(judgeRatio(hits, ms, running).verdict).toBe('fail');
+  });
+
+  it('fails on the absolute bound when both arms are equally bad', () => {
+    const bounded = ratioSpec({ maxRate: 0.01 });
+    const ms = Array.from({ length: 10 }, (_, i) => ratioMeasurement(bounded, i, { total: 600, bad: 30 }, { total: 5400, bad: 270 }));
+    const j = judgeRatio(bounded, ms, running);
+    expect(j.verdict).toBe('fail');
+    expect(j.reason).toMatch(/exceeds the bound 1\.00%/);
+  });
+});
+
+describe('histogram judge', () => {
+  const spec = histogramSpec();
+  const same = buckets(1000, [0.5, 0.3, 0.15, 0.04, 0.01]);
+  const slower = buckets(1000, [0.3, 0.3, 0.2, 0.15, 0.05]);
+
+  it('fails when the canary has more requests above the latency bound', () => {
+    const ms = Array.from({ length: 10 }, (_, i) => histogramMeasurement(spec, i, slower, buckets(9000, [0.5, 0.3, 0.15, 0.04, 0.01])));
+    const j = judgeHistogram(spec, ms, running);
+    expect(j.verdict).toBe('fail');
+    expect(j.reason).toMatch(/slower than 0.5s/);
+  });
+
+  it('passes an unchanged distribution and reports quantiles as histogram_quantile would', () => {
+    const ms = Array.from({ length: 20 }, (_, i) => histogramMeasurement(spec, i, same, buckets(9000, [0.5, 0.3, 0.15, 0.04, 0.01])));
+    const j = judgeHistogram(spec, ms, final);
+    expect(j.verdict).toBe('pass');
+    // p50 falls at the top of the first bucket (0.5 of requests below 0.1 s).
+    expect(j.evidence.estimates!.p50Canary).toBeCloseTo(0.1, 6);
+  });
+
+  it('fails a canary whose p99 exceeds an absolute quantile bound', () => {
+    const q = histogramSpec({ bounds: [], quantileBounds: [{ quantile: 0.99, maxSeconds: 0.5 }] });
+    const ms = Array.from({ length: 10 }, (_, i) => histogramMeasurement(q, i, slower, slower));
+    expect(judgeHistogram(q, ms, running).verdict).toBe('fail');
+  });
+
+  it('is inconclusive without observations', () => {
+    expect(judgeHistogram(spec, [noData(spec, 0)], final).verdict).toBe('inconclusive');
+  });
+});
+
+describe('burn-rate judge', () => {
+  const spec = burnSpec();
+
+  it('fails a canary burning the budget ten times too fast', () => {
+    const ms = Array.from({ length: 10 }, (_, i) => burnMeasurement(spec, i, { total: 600, bad: 6 }));
+    const j = judgeBurnRate(spec, ms, running);
+    expect(j.verdict).toBe('fail');
+    expect(j.evidence.estimates!.burnRate).toBeCloseTo(10, 6);
+  });
+
+  it('passes once a burn above the limit is ruled out', () => {
+    const ms = Array.from({ length: 30 }, (_, i) => burnMeasurement(spec, i, { total: 6000, bad: 0 }));
+    const j = judgeBurnRate(spec, ms, running);
+    expect(j.verdict).toBe('pass');
+    expect(j.reason).toMatch(/ruled out/);
+  });
+});
+
+describe('threshold judge (Argo semantics)', () => {
+  const spec = thresholdSpec();
+
+  it('fails once failed measurements exceed failureLimit', () => {
+    expect(judgeThreshold(spec, [thresholdMeasurement(spec, 0, [1.2])], running).verdict).toBe('fail');
+    const lenient = thresholdSpec({ failureLimit: 1 });
+    expect(judgeThreshold(lenient, [thresholdMeasurement(lenient, 0, [1.2])], running).verdict).toBe('running');
+  });
+
+  it('is inconclusive when neither condition holds with both set', () => {
+    expect(judgeThreshold(spec, [thresholdMeasurement(spec, 0, [0.7])], running).verdict).toBe('inconclusive');
+  });
+
+  it('passes at the end with successful measurements only', () => {
+    const ms = [0, 1, 2].map((i) => thresholdMeasurement(spec, i, [0.1]));
+    expect(judgeThreshold(spec, ms, running).verdict).toBe('running');
+    expect(judgeThreshold(spec, ms, final).verdict).toBe('pass');
+  });
+
+  it('does not count empty or NaN readings as failures', () => {
+    expect(judgeThreshold(spec, [noData(spec, 0), noData(spec, 1)], final).verdict).toBe('inconclusive');
+  });
+});
