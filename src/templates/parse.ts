@@ -18,7 +18,7 @@ export interface ParsedFile {
  * still load. In files with several documents, field paths start with `documents[i]` (0-based).
  */
 export function parseTemplateFile(text: string, file: string): ParsedFile {
-  const docs = parseAllDocuments(text, { prettyErrors: false });
+  const docs = parseAllDocuments(text);
   const templates: LoadedTemplate[] = [];
   const problems: TemplateProblem[] = [];
   docs.forEach((doc, i) => {
@@ -27,7 +27,8 @@ export function parseTemplateFile(text: string, file: string): ParsedFile {
       for (const err of doc.errors) {
         const pos = err.linePos?.[0];
         const at = pos ? `line ${pos.line}, column ${pos.col}: ` : '';
-        problems.push(problem(file, undefined, `${at}invalid YAML: ${err.message.split('\n')[0]}`));
+        const what = (err.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+        problems.push(problem(file, undefined, `${at}invalid YAML: ${what}`));
       }
       return;
     }
