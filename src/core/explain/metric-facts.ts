@@ -31,6 +31,8 @@ export interface MetricFacts {
   /** The multiple the canary may reach before failing (tolerance, max burn); null when not relative. */
   limit: number | null;
   minEvents: number | null;
+  /** SLO objective (0..1) of a burn-rate metric. */
+  objective: number | null;
   /** The test that failed the metric, when one did. */
   firedTest: Test | null;
   measurements: Evidence['measurements'];
@@ -60,6 +62,7 @@ export function metricFacts(metric: MetricResult, spec: MetricSpec | undefined):
     badNoun: 'bad',
     limit: null,
     minEvents: spec?.minEvents ?? null,
+    objective: null,
     firedTest,
     measurements: ev.measurements,
   };
@@ -102,6 +105,7 @@ export function metricFacts(metric: MetricResult, spec: MetricSpec | undefined):
         canary: num(est.burnRate),
         ratioName: 'burn',
         limit: spec?.kind === 'burnRate' ? spec.maxBurn : null,
+        objective: spec?.kind === 'burnRate' ? spec.objective : num(est.objective),
       };
     case 'threshold':
     {

@@ -79,7 +79,9 @@ function pointRatio(f: MetricFacts): string {
 function relative(f: MetricFacts): string | null {
   const limit = f.limit === null ? '' : `, ${f.kind === 'burnRate' ? 'limit' : 'tolerance'} ${formatRatio(f.limit)}`;
   if (f.kind === 'burnRate') {
-    return f.interval ? `(${formatConfidence(f.interval.confidence)} upper bound ${formatRatio(f.interval.upper)}${limit})` : null;
+    // An objective is printed like a confidence level: 99.99% must not round to 100%.
+    const objective = f.objective === null ? '' : `, objective ${formatConfidence(f.objective)}`;
+    return f.interval ? `(${formatConfidence(f.interval.confidence)} upper bound ${formatRatio(f.interval.upper)}${limit}${objective})` : null;
   }
   const band = f.interval ? `${formatConfidence(f.interval.confidence)} interval ${formatRatio(f.interval.lower)}–${formatRatio(f.interval.upper)}${limit}` : null;
   if (f.ratio === null && !band) return null;

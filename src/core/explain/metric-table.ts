@@ -21,6 +21,7 @@ export function metricTable(f: MetricFacts): Row[] {
     add('interval', `${formatConfidence(f.interval.confidence)} interval`, `${formatRatio(f.interval.lower)}–${formatRatio(f.interval.upper)}`);
   }
   if (f.limit !== null) add('limit', f.kind === 'burnRate' ? 'max burn' : 'tolerance', formatRatio(f.limit));
+  if (f.objective !== null) add('objective', 'SLO objective', formatConfidence(f.objective));
   if (f.logEValue !== null) add('eValue', 'evidence (e-value)', formatEValue(f.logEValue));
   if (f.logThreshold !== null) add('threshold', 'fails at (1/α)', formatEValue(f.logThreshold));
   if (f.alpha !== null) add('alpha', 'α (this metric)', formatAlpha(f.alpha));
