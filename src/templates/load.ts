@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { TemplateProblem } from '../errors/template-errors.js';
 import { parseTemplateFile } from './parse.js';
@@ -16,16 +16,25 @@ export interface LoadResult {
   problems: TemplateProblem[];
 }
 
-/** Every `*.yaml` / `*.yml` under `dir`, sorted, skipping hidden entries and the tool sub-folders. */
-async function listFiles(dir: string): Promise<string[]> {
+/**
+ * Every `*.yaml` / `*.yml` under `dir`, sorted, skipping hidden entries and the tool sub-folders.
+ * Symbolic links are followed — a Kubernetes ConfigMap volume is a folder of links into a hidden
+ * `..data/` — with each real directory visited once, so a link loop cannot recurse forever.
+ */
+async function listFiles(dir: string, visited = new Set<string>()): Promise<string[]> {
+  const real = await realpath(dir);
+  if (visited.has(real)) return [];
+  visited.add(real);
   const entries = await readdir(dir, { withFileTypes: true });
   const files: string[] = [];
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (entry.name.startsWith('.')) continue;
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name)) files.push(...(await listFiles(full)));
-    } else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) {
+    const target = entry.isSymbolicLink() ? await stat(full).catch(() => null) : entry;
+    if (target?.isDirectory()) {
+      if (!SKIPPED_DIRS.has(entry.name)) files.push(...(await listFiles(full, visited)));
+    } else if ((target === null || target.isFile()) && /\.ya?ml$/i.test(entry.name)) {
+      // A dangling link is listed too, so reading it reports the problem instead of hiding it.
       files.push(full);
     }
   }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -67,6 +67,19 @@ describe('loading a templates directory', () => {
         file: path.join(dir, 'c-not-yaml.yaml'),
         message: expect.stringMatching(/c-not-yaml\.yaml: line \d+, column \d+: invalid YAML: /),
       }),
+    ]);
+  });
+
+  it('follows symbolic links as a Kubernetes ConfigMap volume lays them out, without looping', async () => {
+    await write('..2026_11_23/http.yaml', template('http'));
+    await symlink('..2026_11_23', path.join(dir, '..data'));
+    await symlink('..data/http.yaml', path.join(dir, 'http.yaml'));
+    await symlink('.', path.join(dir, 'loop'));
+    await symlink('missing.yaml', path.join(dir, 'dangling.yaml'));
+    const { templates, problems } = await loadTemplates(dir);
+    expect([...templates.keys()]).toEqual(['http']);
+    expect(problems).toEqual([
+      expect.objectContaining({ file: path.join(dir, 'dangling.yaml'), message: expect.stringContaining('cannot be read') }),
     ]);
   });
 
