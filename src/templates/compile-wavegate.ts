@@ -107,7 +107,7 @@ function compileMetric(
         [failure, 'failureCondition'],
       ] as const) {
         for (const name of conditionArgs(cond)) {
-          checkArgUse(problems, args, `${at}.threshold.${field}`, name, 'number');
+          checkArgUse(problems, args, `${at}.threshold.${field}`, name, 'number', 'condition');
         }
       }
       if (!q) return undefined;
@@ -147,13 +147,13 @@ function compileChecked(
   let ok = true;
   for (const use of compiled.uses) {
     if (use.name.startsWith('args.')) {
-      const need = use.context === 'bare' ? 'bare' : 'any';
+      const need = use.context === 'matcher' ? 'any' : use.durationPosition ? 'duration' : 'number';
       ok = checkArgUse(problems, args, field, use.name.slice('args.'.length), need) && ok;
     } else if (!allowed.includes(use.name as Placeholder)) {
       problems.add(field, `{{${use.name}}} cannot be used here (allowed: ${allowed.map((a) => `{{${a}}}`).join(', ')})`);
       ok = false;
-    } else if (use.context !== 'bare') {
-      problems.add(field, `{{${use.name}}} must be used outside string literals, e.g. [{{${use.name}}}]`);
+    } else if (use.context !== 'bare' || !use.durationPosition) {
+      problems.add(field, `{{${use.name}}} is a duration: use it as a range or offset, e.g. [{{${use.name}}}]`);
       ok = false;
     }
   }
@@ -168,22 +168,28 @@ function compileChecked(
 }
 
 /**
- * `bare` positions (outside string literals) and conditions take only number or duration arguments:
- * a string argument there could change the query's structure.
+ * Outside string literals only number and duration arguments may appear, each where PromQL expects
+ * its kind (durations inside `[…]` or after `offset`); a string argument there could change the
+ * query's structure. Conditions take numbers.
  */
 function checkArgUse(
   problems: ProblemList,
   args: Map<string, TemplateArg>,
   field: string,
   name: string,
-  need: 'any' | 'bare' | 'number',
+  need: 'any' | 'number' | 'duration',
+  context: 'query' | 'condition' = 'query',
 ): boolean {
   const arg = args.get(name);
   if (!arg) {
     problems.add(field, `uses {{args.${name}}}, which is not declared in spec.args`);
     return false;
   }
-  if (need === 'bare' && arg.type === 'string') {
+  if (context === 'condition' && arg.type !== 'number') {
+    problems.add(field, `{{args.${name}}} must be declared with type: number to be used in a condition`);
+    return false;
+  }
+  if (need !== 'any' && arg.type === 'string') {
     problems.add(
       field,
       `{{args.${name}}} is a string argument, so it may only appear inside a double-quoted label-matcher value ` +
@@ -191,8 +197,9 @@ function checkArgUse(
     );
     return false;
   }
-  if (need === 'number' && arg.type !== 'number') {
-    problems.add(field, `{{args.${name}}} must be declared with type: number to be used in a condition`);
+  if (need !== 'any' && arg.type !== need) {
+    const where = need === 'duration' ? 'inside [...] or after offset' : 'here';
+    problems.add(field, `{{args.${name}}} is a ${arg.type} argument, but a ${need} is expected ${where}`);
     return false;
   }
   return true;

@@ -155,7 +155,22 @@ describe('templates cannot put a string argument where it could change the query
 
   it('rejects {{interval}} inside a string literal', () => {
     expect(problemsOf(thresholdTemplate('up{a="{{interval}}"}'))).toEqual([
-      'analysis-templates/test.yaml: spec.metrics[0].threshold.query: {{interval}} must be used outside string literals, e.g. [{{interval}}]',
+      'analysis-templates/test.yaml: spec.metrics[0].threshold.query: {{interval}} is a duration: use it as a range or offset, e.g. [{{interval}}]',
+    ]);
+  });
+
+  it('requires number and duration arguments where PromQL expects each', () => {
+    const Q = 'analysis-templates/test.yaml: spec.metrics[0].threshold.query: ';
+    const args = '{ name: n, type: number }, { name: d, type: duration }';
+    expect(problemsOf(thresholdTemplate('rate(x[{{args.n}}])', args))).toEqual([
+      `${Q}{{args.n}} is a number argument, but a duration is expected inside [...] or after offset`,
+    ]);
+    expect(problemsOf(thresholdTemplate('x > {{args.d}}', args))).toEqual([
+      `${Q}{{args.d}} is a duration argument, but a number is expected here`,
+    ]);
+    expect(problemsOf(thresholdTemplate('x offset {{args.d}} > {{args.n}}', args))).toEqual([]);
+    expect(problemsOf(thresholdTemplate('x / {{interval}}'))).toEqual([
+      `${Q}{{interval}} is a duration: use it as a range or offset, e.g. [{{interval}}]`,
     ]);
   });
 });
