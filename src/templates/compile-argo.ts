@@ -83,7 +83,9 @@ function compileMetric(
   for (const use of query?.uses ?? []) {
     if (!use.name.startsWith('args.')) {
       if (use.name !== 'interval') problems.add(field, `{{${use.name}}} cannot be used in an Argo template`);
-      else if (use.context !== 'bare') problems.add(field, '{{interval}} must be used outside string literals');
+      else if (use.context !== 'bare' || !use.durationPosition) {
+        problems.add(field, '{{interval}} is a duration: use it as a range or offset, e.g. [{{interval}}]');
+      }
       continue;
     }
     const type: ArgType = use.context === 'matcher' ? 'string' : use.durationPosition ? 'duration' : 'number';
