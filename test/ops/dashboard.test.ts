@@ -6,12 +6,12 @@ import { createTelemetry, type Telemetry } from '../../src/telemetry/metrics.js'
 import { startPrometheus, type RunningPrometheus } from '../harness/prometheus.js';
 import { exportedSeriesNames, metricNamesIn, read, substituteGrafanaVariables } from './ops-helpers.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Panel = Record<string, any>;
+type Target = Panel & { panel: string };
 const dashboard = JSON.parse(read('grafana/wavegate-analysis.json')) as Record<string, any>;
 const panels = dashboard.panels as Panel[];
 const queryPanels = panels.filter((p) => p.type !== 'row' && p.type !== 'text');
-const targets = queryPanels.flatMap((p) => (p.targets as Panel[]).map((t) => ({ panel: p.title as string, ...t })));
+const targets: Target[] = queryPanels.flatMap((p) => (p.targets as Panel[]).map((t) => ({ ...t, panel: p.title as string })));
 const variables = dashboard.templating.list as Panel[];
 const variable = (name: string) => variables.find((v) => v.name === name);
 
@@ -203,7 +203,7 @@ describe('every dashboard query on a real Prometheus scraping real wavegate tele
 
   it('shows the numbers the telemetry recorded', async () => {
     const expr = (title: RegExp, i = 0) => queryPanels.find((p) => title.test(p.title))!.targets[i].expr as string;
-    const values = async (e: string) => (await run(e)).body.data!.result.map((r) => ({ ...r.metric, value: Number(r.value[1]) }));
+    const values = async (e: string): Promise<Array<Record<string, any>>> => (await run(e)).body.data!.result.map((r) => ({ ...r.metric, value: Number(r.value[1]) }));
 
     const mix = await values(expr(/Verdict mix per metric/));
     expect(mix).toEqual(

@@ -30,8 +30,9 @@ export async function exportedSeriesNames(): Promise<{ all: Set<string>; wavegat
   const metrics = await telemetry.registry.getMetricsAsJSON();
   const all = new Set<string>();
   for (const m of metrics) {
-    if (m.type === 'histogram') for (const s of ['_bucket', '_sum', '_count']) all.add(m.name + s);
-    else if (m.type === 'summary') for (const s of ['', '_sum', '_count']) all.add(m.name + s);
+    const type = m.type as unknown as string; // prom-client's typings say enum, the values are strings
+    if (type === 'histogram') for (const s of ['_bucket', '_sum', '_count']) all.add(m.name + s);
+    else if (type === 'summary') for (const s of ['', '_sum', '_count']) all.add(m.name + s);
     else all.add(m.name);
   }
   const wavegate = metrics.map((m) => m.name).filter((n) => n.startsWith('wavegate_') && !n.startsWith('wavegate_process_'));
