@@ -221,9 +221,9 @@ describe('charts/wavegate rendered (helm-lite)', () => {
   });
 
   it('pins the image by digest when one is given', () => {
-    expect(containerOf().image).toBe(`ghcr.io/wavegate/wavegate:${chartYaml.appVersion}`);
-    expect(containerOf({ image: { tag: '1.2.3' } }).image).toBe('ghcr.io/wavegate/wavegate:1.2.3');
-    expect(containerOf({ image: { digest: `sha256:${'a'.repeat(64)}` } }).image).toBe(`ghcr.io/wavegate/wavegate@sha256:${'a'.repeat(64)}`);
+    expect(containerOf().image).toBe(`wavegate:${chartYaml.appVersion}`);
+    expect(containerOf({ image: { tag: '1.2.3' } }).image).toBe('wavegate:1.2.3');
+    expect(containerOf({ image: { digest: `sha256:${'a'.repeat(64)}` } }).image).toBe(`wavegate@sha256:${'a'.repeat(64)}`);
   });
 });
 
