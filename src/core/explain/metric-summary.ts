@@ -83,6 +83,9 @@ function relative(f: MetricFacts): string | null {
     const objective = f.objective === null ? '' : `, objective ${formatConfidence(f.objective)}`;
     return f.interval ? `(${formatConfidence(f.interval.confidence)} upper bound ${formatRatio(f.interval.upper)}${limit}${objective})` : null;
   }
+  // 0–∞ says only that nothing is known yet; without a point estimate either, say nothing.
+  const informative = f.interval && (f.interval.lower > 0 || Number.isFinite(f.interval.upper));
+  if (f.ratio === null && !informative) return null;
   const band = f.interval ? `${formatConfidence(f.interval.confidence)} interval ${formatRatio(f.interval.lower)}–${formatRatio(f.interval.upper)}${limit}` : null;
   if (f.ratio === null && !band) return null;
   return band ? `${pointRatio(f)} (${band})` : pointRatio(f);
