@@ -136,6 +136,16 @@ describe('explaining analyses judged by the real judges', () => {
     expectCleanRenderings(a);
   });
 
+  it('a lower-is-worse ratio (success rate): shown as the template defines it, with the shortfall ratio judged', () => {
+    const spec = { ...ratioSpec, name: 'success-rate', description: 'checkout success rate', direction: 'decrease' as const };
+    const a = run([spec], ratioTick({ total: 20_000, bad: 19_600 }, { total: 180_000, bad: 179_100 }));
+    expect(a.verdict).toBe('fail');
+    const e = buildExplanation(a, OPTS);
+    expect(e.headline).toContain('checkout success rate 98.0% on the canary vs 99.5% on the baseline: shortfall ratio (1 − rate) 4.00×');
+    expect(e.headline).toContain('400 bad of 20,000 canary events vs 900 of 180,000 on the baseline');
+    expectCleanRenderings(a);
+  });
+
   it('too little traffic: inconclusive, saying how many more events each side needed', () => {
     const a = run([ratioSpec], ratioTick({ total: 5, bad: 0 }, { total: 45, bad: 0 }), { request: { maxDurationMs: 3 * MIN } });
     expect(a.verdict).toBe('inconclusive');
