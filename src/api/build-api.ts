@@ -30,6 +30,9 @@ export async function buildApi(deps: ApiDeps, logger: Logger): Promise<FastifyIn
   app.setValidatorCompiler(() => () => true);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandler(app, deps.telemetry.countError);
+  app.addHook('onResponse', async (req, reply) => {
+    deps.telemetry.observeHttp(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+  });
 
   await app.register(swagger, {
     openapi: {

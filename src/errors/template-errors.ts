@@ -31,7 +31,8 @@ export class TemplateNotFoundError extends WavegateError {
   readonly code = 'TEMPLATE_NOT_FOUND';
 
   constructor(names: string[]) {
-    super(`unknown analysis template${names.length === 1 ? '' : 's'}: ${names.join(', ')}`, { names });
+    // Named after the request field it came from, so the API's 400 says which field to fix.
+    super(`templates: unknown analysis template${names.length === 1 ? '' : 's'}: ${names.join(', ')}`, { names, field: 'templates' });
   }
 }
 

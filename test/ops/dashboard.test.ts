@@ -64,7 +64,7 @@ describe('grafana/wavegate-analysis.json', () => {
     for (const t of targets) {
       const expr = t.expr as string;
       if (/wavegate_(metric_verdicts_total|metric_log_evidence|measurements_total)/.test(expr)) {
-        for (const m of expr.matchAll(/wavegate_(?:metric_verdicts_total|metric_log_evidence|measurements_total)(\{[^}]*\})?/g)) {
+        for (const m of expr.matchAll(/wavegate_(?:metric_verdicts_total|metric_log_evidence(?:_threshold)?|measurements_total)(\{[^}]*\})?/g)) {
           expect(m[1] ?? '', `${t.panel}: ${expr}`).toMatch(/template=~"\$template", metric=~"\$metric"/);
         }
       }
@@ -160,6 +160,7 @@ describe('every dashboard query on a real Prometheus scraping real wavegate tele
     telemetry.observeQuery(0.02, 'ok');
     telemetry.observeQuery(1.5, 'error');
     telemetry.observeTick(0.08);
+    telemetry.observeHttp('POST', '/api/v1/hooks/argo', 200, 0.004);
     await sleep(2500);
     // ...then decide: a1 passes, a2 fails with its evidence above ln(1/α).
     telemetry.recordChange(a1, analysis('a1', 'pass', 100, [metric('http-success-rate', 'error-rate', 'pass', -1.3), metric('http-latency', 'p99', 'pass', -0.7)]), [
