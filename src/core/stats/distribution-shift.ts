@@ -38,7 +38,9 @@ export function distributionShiftLogE(
 ): number {
   const grid = twoSidedGrid(opts.grid ?? DEFAULT_ONE_SIDED_GRID);
   let sum = 0;
-  for (const intervals of perBucketIntervals) sum += preparedMixtureLogE(prepareIntervals(intervals), 1, grid);
+  for (const intervals of perBucketIntervals) {
+    sum += preparedMixtureLogE(prepareIntervals(intervals), 1, grid);
+  }
   return sum;
 }
 

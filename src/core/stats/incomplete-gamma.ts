@@ -3,7 +3,7 @@
  * finite in the far tails. The Gamma-Poisson burn test divides by Q(φ+N, φ+Λ0), which for a healthy
  * canary is e^−734 at N = 32, Λ0 = 866 (STATISTICS.md, "Numerics that bite").
  *
- * Method (Numerical Recipes 3rd ed. §6.2; DLMF 8.7.1 and 8.9.2), all in log space:
+ * Method (Numerical Recipes 3rd ed. §6.2; DLMF §8.7 and §8.9), all in log space:
  * - x < a + 1: the series P = x^a e^−x / Γ(a+1) · Σ_n x^n / ((a+1)…(a+n)); Q = 1 − P by log1mExp
  *   (P ≤ ~½ on this side, so the complement is well conditioned).
  * - x ≥ a + 1: the continued fraction Q = x^a e^−x / Γ(a) · 1/(x+1−a− 1·(1−a)/(x+3−a− …)) by the
@@ -18,7 +18,7 @@ const HALF_LN_2PI = 0.9189385332046727417803297364056176;
 
 /**
  * ln[x^a e^−x / Γ(a)]. For a ≥ 10 written as a·log1pmx((x−a)/a) + ½ ln a − ½ ln 2π − δ(a) (Temme's
- * form, DLMF 8.12), so that a ln x, x and ln Γ(a) — each O(a ln a) — do not cancel numerically.
+ * form, DLMF §8.12), so that a ln x, x and ln Γ(a) — each O(a ln a) — do not cancel numerically.
  */
 function lnPrefactor(a: number, x: number): number {
   if (a >= 10) {

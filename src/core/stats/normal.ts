@@ -1,8 +1,8 @@
 /**
  * The standard normal distribution: quantile by Wichura's AS 241 (PPND16, Applied Statistics 37(3),
  * 1988, 477–484; about 1e-16 relative) and CDF through the incomplete gamma function,
- * Φ(−z) = ½ Q(½, z²/2) for z ≥ 0 (DLMF 7.11.2 with 8.4.14), which inherits that function's
- * far-tail accuracy.
+ * Φ(−z) = ½ Q(½, z²/2) for z ≥ 0 (erfc as an incomplete gamma function, DLMF §7.11), which
+ * inherits that function's far-tail accuracy.
  */
 import { lnGammaQ } from './incomplete-gamma.js';
 

@@ -55,9 +55,8 @@ function poissonPtrs(random: () => number, mean: number): number {
     const k = Math.floor(((2 * a) / us + b) * u + mean + 0.43);
     if (us >= 0.07 && v <= vr) return k;
     if (k < 0 || (us < 0.013 && v > us)) continue;
-    if (Math.log(v) + Math.log(invAlpha) - Math.log(a / (us * us) + b) <= -mean + k * logLam - lnGamma(k + 1)) {
-      return k;
-    }
+    const lhs = Math.log(v) + Math.log(invAlpha) - Math.log(a / (us * us) + b);
+    if (lhs <= -mean + k * logLam - lnGamma(k + 1)) return k;
   }
 }
 

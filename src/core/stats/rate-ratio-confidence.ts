@@ -32,7 +32,7 @@ export interface RateRatioInterval {
 
 /** |ln r| beyond which an end is reported as 0 or +∞ (r ≈ e^±50 ≈ 10^±22 carries no meaning). */
 const S_LIMIT = 50;
-/** Bisection stops when the bracket is this narrow in ln r (relative 1e-7 in r, far finer than any explanation prints). */
+/** Bisection stops at this bracket width in ln r (1e-7 relative in r, finer than any explanation prints). */
 const S_TOLERANCE = 1e-7;
 const SCAN_POINTS = 8;
 
@@ -109,13 +109,18 @@ function halfMixture(grid: RatioGrid, below: boolean): RatioGrid {
 
 /**
  * The (1−α) anytime-valid confidence sequence for r = canary rate / baseline rate, from the
- * two-sided version of `grid` (default DEFAULT_ONE_SIDED_GRID).
+ * two-sided version of `grid` (default DEFAULT_ONE_SIDED_GRID). Each call is a fresh look at all
+ * the data; intersecting successive results is also valid (the coverage holds at every look at
+ * once) and never wider. Throws RangeError unless 0 < α < 1.
  */
 export function rateRatioConfidenceSequence(
   intervals: readonly IntervalCounts[],
   alpha: number,
   opts: { grid?: RatioGrid } = {},
 ): RateRatioInterval {
+  if (!(alpha > 0 && alpha < 1)) {
+    throw new RangeError(`confidence sequence: α must be in (0, 1), got ${alpha}`);
+  }
   const p = prepareIntervals(intervals);
   const grid = twoSidedGrid(opts.grid ?? DEFAULT_ONE_SIDED_GRID);
   const sHat = preparedLogRatioEstimate(p);
@@ -125,8 +130,9 @@ export function rateRatioConfidenceSequence(
   const logE = (s: number): number => preparedMixtureLogE(p, Math.exp(s), grid);
   const below = halfMixture(grid, true);
   const above = halfMixture(grid, false);
-  const upperSide: SideSearch = { logE, threshold, growingHalf: (s) => preparedMixtureLogE(p, Math.exp(s), below) };
-  const lowerSide: SideSearch = { logE, threshold, growingHalf: (s) => preparedMixtureLogE(p, Math.exp(s), above) };
+  const half = (g: RatioGrid) => (s: number) => preparedMixtureLogE(p, Math.exp(s), g);
+  const upperSide: SideSearch = { logE, threshold, growingHalf: half(below) };
+  const lowerSide: SideSearch = { logE, threshold, growingHalf: half(above) };
   const upper = p.totalA <= 0 ? Infinity : Math.exp(findEnd(upperSide, insidePoint(upperSide, p, sHat), 1));
   const lower = p.totalB <= 0 ? 0 : Math.exp(findEnd(lowerSide, insidePoint(lowerSide, p, sHat), -1));
   return { lower, upper, estimate };

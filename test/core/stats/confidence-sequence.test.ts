@@ -54,6 +54,11 @@ describe('rateRatioConfidenceSequence', () => {
     expect(noBaseline.lower).toBeGreaterThan(0.2);
   });
 
+  it('rejects an α outside (0, 1)', () => {
+    expect(() => rateRatioConfidenceSequence(example, 0)).toThrow(RangeError);
+    expect(() => rateRatioConfidenceSequence(example, 1)).toThrow(RangeError);
+  });
+
   it('shrinks as data accumulate', () => {
     const random = mulberry32(5);
     const widths: number[][] = [[], [], []];
