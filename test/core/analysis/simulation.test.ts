@@ -12,7 +12,12 @@ import { ratioSpec } from '../../fixtures/specs.js';
 const MIN = 60_000;
 const spec = ratioSpec();
 
-function simulate(seed: number, effect: number, ticks: number, alpha: number): { verdict: Analysis['verdict']; decidedAt: number | null } {
+/** Canary share of traffic per tick: fixed at 10 of 100 req/s, or stepping 5 → 10 → 25 → 50% as Flagger does. */
+type Split = (tick: number) => number;
+const fixedSplit: Split = () => 0.1;
+const steppingSplit: Split = (t) => [0.05, 0.1, 0.25, 0.5][Math.min(3, Math.floor(t / 8))]!;
+
+function simulate(seed: number, effect: number, ticks: number, alpha: number, split: Split = fixedSplit): { verdict: Analysis['verdict']; decidedAt: number | null } {
   const random = mulberry32(seed);
   let a = newAnalysis({
     id: `sim-${seed}`,
@@ -21,8 +26,8 @@ function simulate(seed: number, effect: number, ticks: number, alpha: number): {
     now: 0,
   });
   for (let i = 0; i < ticks && a.verdict === 'running'; i++) {
-    const nB = poisson(random, 10 * 60);
-    const nA = poisson(random, 90 * 60);
+    const nB = poisson(random, 100 * 60 * split(i));
+    const nA = poisson(random, 100 * 60 * (1 - split(i)));
     const c = { total: nB, bad: binomial(random, nB, 0.005 * effect) };
     const b = { total: nA, bad: binomial(random, nA, 0.005) };
     a = advance(a, (i + 1) * MIN, [{ metric: spec.name, template: spec.template, start: i * MIN, end: (i + 1) * MIN, phase: 'ok', data: { kind: 'ratio', canary: c, baseline: b }, queries: [] }], (i + 1) * MIN);
@@ -43,6 +48,16 @@ describe('judging every interval, simulated', () => {
     expect(rate).toBeLessThanOrEqual(noiseBound(0.05, runs));
   });
 
+  it('keeps the false-fail rate at or below α = 0.01 over 1,000 runs, with a fixed and a stepping split', () => {
+    for (const [name, split] of [['fixed 10%', fixedSplit], ['stepping 5→50%', steppingSplit]] as const) {
+      const runs = 1000;
+      let fails = 0;
+      for (let s = 1; s <= runs; s++) if (simulate(50_000 + s, 1, 30, 0.01, split).verdict === 'fail') fails++;
+      console.log(`[simulation] no change, α=0.01, 30 looks, split ${name}: false-fail rate ${(fails / runs).toFixed(4)} (${fails}/${runs})`);
+      expect(fails / runs).toBeLessThanOrEqual(noiseBound(0.01, runs));
+    }
+  });
+
   it('catches a 2× error-rate regression within 15 minutes, and reports the median decision time', () => {
     const runs = 200;
     const times: number[] = [];
@@ -55,5 +70,6 @@ describe('judging every interval, simulated', () => {
     const median = times[Math.floor(times.length / 2)] ?? Infinity;
     console.log(`[simulation] 2× regression, α=0.01: power within 15 min ${(power * 100).toFixed(1)}%, median decision ${median} min`);
     expect(power).toBeGreaterThan(0.8);
+    expect(median).toBeLessThanOrEqual(10);
   });
 });
