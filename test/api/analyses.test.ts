@@ -96,6 +96,32 @@ describe('retrospective analyses against a real Prometheus', () => {
   });
 });
 
+describe('aborting', () => {
+  it('stops a live analysis: undecided metrics become inconclusive, with who and why', async () => {
+    const live = (await post({ ...body('payments'), startTime: undefined, endTime: undefined, key: 'abort-me' })).json();
+    expect(live.verdict).toBe('running');
+    const res = await app.api.inject({ method: 'POST', url: `/api/v1/analyses/${live.id}/abort`, payload: { reason: 'release cancelled', by: 'alice' } });
+    expect(res.statusCode).toBe(200);
+    const a = res.json();
+    expect(a.verdict).toBe('inconclusive');
+    expect(a.abort).toMatchObject({ reason: 'release cancelled', by: 'alice' });
+    expect(a.metrics.every((m: { verdict: string }) => m.verdict === 'inconclusive')).toBe(true);
+    const text = await app.api.inject({ url: `/api/v1/analyses/${live.id}/explanation`, headers: { accept: 'text/plain' } });
+    expect(text.body).toMatch(/alice/);
+  });
+
+  it('leaves a decided analysis as it was, and answers 404 and 400 for bad aborts', async () => {
+    const done = (await post(body('checkout'))).json();
+    const res = await app.api.inject({ method: 'POST', url: `/api/v1/analyses/${done.id}/abort`, payload: { reason: 'too late' } });
+    expect(res.json().verdict).toBe('fail');
+    expect(res.json().abort).toBeUndefined();
+    expect((await app.api.inject({ method: 'POST', url: '/api/v1/analyses/nope/abort', payload: {} })).statusCode).toBe(404);
+    const bad = await app.api.inject({ method: 'POST', url: `/api/v1/analyses/${done.id}/abort`, payload: { reason: 7 } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().field).toBe('reason');
+  });
+});
+
 describe('explanations', () => {
   it('explains a failure in JSON, Markdown and plain text, with the PromQL that ran', async () => {
     const a = (await post(body('checkout'))).json();
