@@ -69,13 +69,14 @@ export function renderThreshold(
 
 
 export const PROMTOOL = '/usr/bin/promtool';
-export const hasPromtool = existsSync(PROMTOOL);
 
 /**
  * Asks Prometheus' own parser (offline, via `promtool check rules`) whether the queries parse.
  * Returns promtool's output; throws with it when a query does not parse.
  */
 export function promtoolCheck(queries: string[]): string {
+  // A missing promtool is a broken test machine, not a reason to skip: say how to fix it.
+  if (!existsSync(PROMTOOL)) throw new Error(`${PROMTOOL} is missing: run \`npm run test:deps\` (installs Debian's prometheus package)`);
   const dir = mkdtempSync(path.join(tmpdir(), 'wavegate-promtool-'));
   try {
     const file = path.join(dir, 'rules.yml');

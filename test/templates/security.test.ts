@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, InvalidScopeError } from '../../src/errors/template-errors.js';
 import { escapeStringContent } from '../../src/templates/promql/escape.js';
-import { hasPromtool, loadOk, problemsOf, promtoolCheck, render, renderThreshold, thresholdTemplate } from './helpers.js';
+import { loadOk, problemsOf, promtoolCheck, render, renderThreshold, thresholdTemplate } from './helpers.js';
 
 const SERVICE_ARG = '{ name: service }';
 
@@ -65,7 +65,7 @@ describe('arguments cannot inject PromQL', () => {
     expect(withService('up{service=~"{{args.service}}"}', value)).toBe(regex);
   });
 
-  it.runIf(hasPromtool)('produces queries that Prometheus parses, whatever the value', () => {
+  it('produces queries that Prometheus parses, whatever the value', () => {
     const values = [...injections.map(([value]) => value), ...randomValues(100)];
     const rendered = values.flatMap((value) => [
       withService('up{service="{{args.service}}"}', value),
@@ -206,7 +206,7 @@ describe('scopes cannot inject PromQL', () => {
     expect(thrown(() => render(templates, { scopes }))).toMatchObject({ details: { field: 'scopes.canary.track' } });
   });
 
-  it.runIf(hasPromtool)('produces scoped queries that Prometheus parses', () => {
+  it('produces scoped queries that Prometheus parses', () => {
     const rendered = [
       renderThreshold('sum by (le) (rate(h_bucket{job="a"}[5m])) / on(le) group_left sum(rate(h_count[5m]))', { track: 'x"} or vector(1) #', zone: 'é\\' }),
       renderThreshold('up', { track: 'a\nb' }),
