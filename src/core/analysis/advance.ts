@@ -78,7 +78,7 @@ export function advance(analysis: Analysis, tickEnd: number, measurements: reado
 export function abortAnalysis(analysis: Analysis, reason: string, now: number, by?: string): Analysis {
   if (analysis.verdict !== 'running') return analysis;
   const metrics = analysis.metrics.map((m): MetricResult =>
-    m.verdict === 'running' ? { ...m, verdict: 'inconclusive', reason: `aborted before a decision: ${m.reason}`, decidedAt: now } : m,
+    m.verdict === 'running' ? { ...m, verdict: 'inconclusive', evidence: { ...m.evidence, cause: 'aborted' }, reason: `aborted before a decision: ${m.reason}`, decidedAt: now } : m,
   );
   const combined = combineVerdict(metrics);
   return {

@@ -157,7 +157,21 @@ export interface Evidence {
   /** Missing pieces when inconclusive: e.g. { canaryEvents: 37 } more events needed. */
   missing?: Record<string, number>;
   measurements: { ok: number; nodata: number; error: number; consecutiveErrors: number };
+  /** Why an inconclusive metric could not be decided, so explanations need not guess. */
+  cause?: InconclusiveCause;
 }
+
+export type InconclusiveCause =
+  /** The analysis ended before enough events arrived (see `missing`). */
+  | 'missingEvents'
+  /** Prometheus rejected the query or failed more times in a row than the limit allows. */
+  | 'unmeasurable'
+  /** Stopped through the API before a decision. */
+  | 'aborted'
+  /** Argo-style metric: more inconclusive measurements than `inconclusiveLimit`. */
+  | 'inconclusiveLimit'
+  /** Argo-style metric: a condition that cannot be parsed. */
+  | 'badCondition';
 
 export interface MetricResult {
   template: string;

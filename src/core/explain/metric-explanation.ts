@@ -16,8 +16,7 @@ export function explainMetric(analysis: Analysis, metric: MetricResult, range: {
   const own = analysis.measurements.filter((m) => m.template === metric.template && m.metric === metric.name);
   const facts = metricFacts(metric, spec);
   const { errors, warnings } = measurementProblems(own);
-  // abortAnalysis turns the metrics still running into inconclusive ones settled at the abort time.
-  const aborted = !!analysis.abort && metric.verdict === 'inconclusive' && metric.decidedAt === analysis.abort.at;
+  const aborted = metric.verdict === 'inconclusive' && metric.evidence.cause === 'aborted';
   return {
     id: metricId(metric),
     template: metric.template,

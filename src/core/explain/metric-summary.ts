@@ -1,5 +1,4 @@
 import type { MetricResult } from '../analysis/model.js';
-import { DEFAULT_CONSECUTIVE_ERROR_LIMIT } from '../judge/measurement-health.js';
 import { formatConfidence, formatCount, formatEValue, formatRatio, formatValue } from './format-number.js';
 import type { MetricFacts } from './metric-facts.js';
 import type { MetricExplanation } from './types.js';
@@ -53,7 +52,7 @@ function inconclusiveCause(metric: MetricResult, f: MetricFacts, ctx: SummaryCon
   const permanent = ctx.errors.find((e) => !e.retryable);
   if (permanent) return `cannot measure: Prometheus rejects the query (${permanent.code}: ${permanent.message}), so retrying cannot help`;
   const top = ctx.errors[0];
-  if (top && m.consecutiveErrors > DEFAULT_CONSECUTIVE_ERROR_LIMIT) {
+  if (top && metric.evidence.cause === 'unmeasurable') {
     return `cannot measure: ${m.error} of ${total} measurements failed, the last ${m.consecutiveErrors} in a row (${top.count} × ${top.code}: ${top.message})`;
   }
   const missing = describeMissing(metric.evidence.missing, f);

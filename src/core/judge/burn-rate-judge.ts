@@ -61,12 +61,12 @@ export function judgeBurnRate(spec: BurnRateMetricSpec, measurements: readonly M
   const burnText = `canary burn ${burn === null ? 'n/a' : `${burn.toFixed(2)}×`} (${bad} bad of ${total} against an objective of ${(spec.objective * 100).toFixed(3).replace(/\.?0+$/, '')}%)`;
   if (fired) return { verdict: 'fail', evidence, reason: `${burnText}: above ${spec.maxBurn}× with evidence e^${logE.toFixed(1)} ≥ e^${threshold.toFixed(1)}` };
   const broken = unmeasurableReason(health, ctx.consecutiveErrorLimit);
-  if (broken) return { verdict: 'inconclusive', evidence, reason: `cannot measure: ${broken}` };
+  if (broken) return { verdict: 'inconclusive', evidence: { ...evidence, cause: 'unmeasurable' }, reason: `cannot measure: ${broken}` };
   const enough = Object.keys(missing).length === 0;
   if (enough && burnUpper < spec.maxBurn) return { verdict: 'pass', evidence, reason: `${burnText}: a burn above ${burnUpper.toFixed(2)}× is ruled out` };
   if (ctx.final) {
     if (enough) return { verdict: 'pass', evidence, reason: `${burnText}: no excess burn found` };
-    return { verdict: 'inconclusive', evidence, reason: `too few events: ${describeMissing(missing)}` };
+    return { verdict: 'inconclusive', evidence: { ...evidence, cause: 'missingEvents' }, reason: `too few events: ${describeMissing(missing)}` };
   }
   return { verdict: 'running', evidence, reason: enough ? burnText : `waiting for events: ${describeMissing(missing)}` };
 }

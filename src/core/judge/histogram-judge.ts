@@ -56,7 +56,7 @@ export function judgeHistogram(spec: HistogramMetricSpec, measurements: readonly
   const fired = tests.find((t) => t.fired);
   if (fired) return { verdict: 'fail', evidence, reason: `${fired.name} is violated (${fired.detail}); evidence e^${fired.logEValue!.toFixed(1)} ≥ e^${fired.logThreshold!.toFixed(1)}` };
   const broken = unmeasurableReason(health, ctx.consecutiveErrorLimit);
-  if (broken) return { verdict: 'inconclusive', evidence, reason: `cannot measure: ${broken}` };
+  if (broken) return { verdict: 'inconclusive', evidence: { ...evidence, cause: 'unmeasurable' }, reason: `cannot measure: ${broken}` };
 
   const enough = Object.keys(missing).length === 0 && bounds.length + quantiles.length > 0;
   const p99 = `p99 canary ${fmtSeconds(estimates.p99Canary)} vs baseline ${fmtSeconds(estimates.p99Baseline)}`;
@@ -64,7 +64,7 @@ export function judgeHistogram(spec: HistogramMetricSpec, measurements: readonly
   if (enough && tailsClear) return { verdict: 'pass', evidence, reason: `${p99}: ${ruledOut(tails)}` };
   if (ctx.final) {
     if (enough) return { verdict: 'pass', evidence, reason: `${p99}: no latency regression found` };
-    return { verdict: 'inconclusive', evidence, reason: bounds.length === 0 && data.length === 0 ? 'no latency observations' : `too few requests: ${describeMissing(missing)}` };
+    return { verdict: 'inconclusive', evidence: { ...evidence, cause: 'missingEvents' }, reason: bounds.length === 0 && data.length === 0 ? 'no latency observations' : `too few requests: ${describeMissing(missing)}` };
   }
   return { verdict: 'running', evidence, reason: enough ? p99 : `waiting for requests: ${describeMissing(missing)}` };
 }

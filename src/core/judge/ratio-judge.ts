@@ -49,7 +49,7 @@ export function judgeRatio(spec: RatioMetricSpec, measurements: readonly Measure
     return { verdict: 'fail', evidence, reason: `canary rate ${formatPercent(rel.canaryRate)} exceeds the bound ${formatPercent(spec.maxRate)} with evidence e^${abs.logEValue.toFixed(1)} ≥ e^${abs.logThreshold.toFixed(1)}` };
   }
   const broken = unmeasurableReason(health, ctx.consecutiveErrorLimit);
-  if (broken) return { verdict: 'inconclusive', evidence, reason: `cannot measure: ${broken}` };
+  if (broken) return { verdict: 'inconclusive', evidence: { ...evidence, cause: 'unmeasurable' }, reason: `cannot measure: ${broken}` };
 
   const enough = Object.keys(missing).length === 0;
   const absOk = !abs || abs.upperRate < spec.maxRate!;
@@ -58,7 +58,7 @@ export function judgeRatio(spec: RatioMetricSpec, measurements: readonly Measure
   }
   if (ctx.final) {
     if (enough) return { verdict: 'pass', evidence, reason: `${rates}: no regression found${Number.isFinite(rel.upper) ? `; an increase above ${formatRatio(rel.upper)} is ruled out` : ''}` };
-    return { verdict: 'inconclusive', evidence, reason: `too few events: ${describeMissing(missing)}` };
+    return { verdict: 'inconclusive', evidence: { ...evidence, cause: 'missingEvents' }, reason: `too few events: ${describeMissing(missing)}` };
   }
   return { verdict: 'running', evidence, reason: enough ? `${rates}, interval ${band}` : `waiting for events: ${describeMissing(missing)}` };
 }

@@ -21,7 +21,7 @@ export function judgeThreshold(spec: ThresholdMetricSpec, measurements: readonly
       ...(spec.failureCondition ? { failure: compileCondition(spec.failureCondition) } : {}),
     };
   } catch (err) {
-    return { verdict: 'inconclusive', evidence: baseEvidence(health, {}, ctx), reason: `the condition cannot be read: ${(err as Error).message}` };
+    return { verdict: 'inconclusive', evidence: { ...baseEvidence(health, {}, ctx), cause: 'badCondition' }, reason: `the condition cannot be read: ${(err as Error).message}` };
   }
   const counts: Record<Outcome, number> = { successful: 0, failed: 0, inconclusive: 0 };
   let lastValues: number[] = [];
@@ -37,13 +37,13 @@ export function judgeThreshold(spec: ThresholdMetricSpec, measurements: readonly
     return { verdict: 'fail', evidence, reason: `${summary}: more than ${spec.failureLimit} failed (${conditionText(spec)})` };
   }
   const broken = unmeasurableReason(health, ctx.consecutiveErrorLimit);
-  if (broken) return { verdict: 'inconclusive', evidence, reason: `cannot measure: ${broken}` };
+  if (broken) return { verdict: 'inconclusive', evidence: { ...evidence, cause: 'unmeasurable' }, reason: `cannot measure: ${broken}` };
   if (counts.inconclusive > spec.inconclusiveLimit) {
-    return { verdict: 'inconclusive', evidence, reason: `${summary}: more than ${spec.inconclusiveLimit} inconclusive (${conditionText(spec)})` };
+    return { verdict: 'inconclusive', evidence: { ...evidence, cause: 'inconclusiveLimit' }, reason: `${summary}: more than ${spec.inconclusiveLimit} inconclusive (${conditionText(spec)})` };
   }
   if (ctx.final) {
     if (counts.successful > 0) return { verdict: 'pass', evidence, reason: summary };
-    return { verdict: 'inconclusive', evidence, reason: `no successful measurement: ${summary}` };
+    return { verdict: 'inconclusive', evidence: { ...evidence, cause: 'missingEvents' }, reason: `no successful measurement: ${summary}` };
   }
   return { verdict: 'running', evidence, reason: summary };
 }

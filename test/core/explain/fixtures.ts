@@ -179,7 +179,7 @@ export function inconclusiveMissing(): Analysis {
     interval: { quantity: 'rate ratio (canary / baseline)', lower: 0, upper: Infinity, confidence: 0.95 },
     logEValue: 0, logThreshold: Math.log(20), alpha: 0.05,
     tests: [{ name: 'relative: canary rate ≤ 1.2× baseline', logEValue: 0, logThreshold: Math.log(20), fired: false }],
-    missing: { canaryEvents: 37, baselineEvents: 12 }, measurements: health(20, 10),
+    missing: { canaryEvents: 37, baselineEvents: 12 }, measurements: health(20, 10), cause: 'missingEvents',
   }, 'too few events: 37 more canary events and 12 more baseline events', end)], {
     verdict: 'inconclusive', score: null, decidedAt: end, lastTickEnd: end, updatedAt: end,
     measurements: [...measurements(ratioSpec, 20), ...measurements(ratioSpec, 10, 'nodata').map((m, i) => ({ ...m, start: m.start + 20 * MIN, end: m.end + 20 * MIN, ...(i === 0 ? { warnings: ['query result partial: one store unavailable'] } : {}) }))],
@@ -207,7 +207,7 @@ export function running(): Analysis {
 
 export function aborted(): Analysis {
   const at = START + 9 * MIN;
-  const ratio = result(ratioSpec, 'inconclusive', { ...running().metrics[0]!.evidence }, 'aborted before a decision: canary 0.60% vs baseline 0.50%, interval 0.70×–2.10×', at);
+  const ratio = result(ratioSpec, 'inconclusive', { ...running().metrics[0]!.evidence, cause: 'aborted' }, 'aborted before a decision: canary 0.60% vs baseline 0.50%, interval 0.70×–2.10×', at);
   return analysis([ratioSpec], [ratio], {
     verdict: 'inconclusive', score: null, decidedAt: at, lastTickEnd: START + 8 * MIN, updatedAt: at,
     abort: { at, reason: 'rollout aborted by a user', by: 'argo-rollouts' }, measurements: measurements(ratioSpec, 8),
@@ -224,7 +224,7 @@ export function measurementErrors(): Analysis {
     interval: { quantity: 'rate ratio (canary / baseline)', lower: 0.3, upper: 40, confidence: 0.95 },
     logEValue: 0.4, logThreshold: Math.log(20), alpha: 0.05,
     tests: [{ name: 'relative: canary rate ≤ 1.2× baseline', logEValue: 0.4, logThreshold: Math.log(20), fired: false }],
-    missing: { canaryEvents: 40 }, measurements: health(3, 0, 5, 5),
+    missing: { canaryEvents: 40 }, measurements: health(3, 0, 5, 5), cause: 'unmeasurable',
   }, 'cannot measure: 5 consecutive measurements failed (last: METRICS_UNAVAILABLE: Prometheus answered 503 (service unavailable))', end)], {
     verdict: 'inconclusive', score: null, decidedAt: end, lastTickEnd: end, updatedAt: end, measurements: [...ok, ...failed],
   });
