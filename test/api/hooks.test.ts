@@ -91,7 +91,7 @@ describe('Argo Rollouts web metric and Flagger webhooks over live analyses', () 
     expect(argo.reason).toMatch(/error/i);
     const rollout = await flagger('rollout', 'checkout', 'rev-checkout');
     expect(rollout.statusCode).toBe(403);
-    expect(rollout.body).toMatch(/^wavegate: fail/);
+    expect(rollout.body).toMatch(/^wavegate: fail.*\(analysis [0-9a-f-]{36}\)$/);
     expect(rollout.body).not.toContain('\n');
     expect((await flagger('confirm-promotion', 'checkout', 'rev-checkout')).statusCode).toBe(403);
     expect((await flagger('rollback', 'checkout', 'rev-checkout')).statusCode).toBe(200);

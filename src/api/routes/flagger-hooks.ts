@@ -80,7 +80,9 @@ function line(reply: FastifyReply, status: number, text: string) {
 function headline(a: Analysis): string {
   const deciding = a.metrics.find((m) => m.verdict === a.verdict) ?? a.metrics.find((m) => m.verdict !== 'pass') ?? a.metrics[0];
   const score = a.score === null ? '' : ` score ${a.score}`;
-  return deciding ? `${deciding.template}/${deciding.name}: ${deciding.reason}${score}` : `no metrics${score}`;
+  const text = deciding ? `${deciding.template}/${deciding.name}: ${deciding.reason}${score}` : `no metrics${score}`;
+  // The id lets on-call open /api/v1/analyses/<id>/explanation straight from Flagger's events.
+  return `${text} (analysis ${a.id})`;
 }
 
 function describe(err: unknown): string {
