@@ -26,11 +26,22 @@ export function validateScope(scope: Scope, matchers: ScopeMatchers): void {
     }
     if (name.startsWith('__')) throw new InvalidScopeError(field, 'labels starting with "__" are reserved');
     const value: unknown = matchers[name];
-    if (typeof value !== 'string') throw new InvalidScopeError(field, 'must be a string');
-    if (value.length === 0) {
-      throw new InvalidScopeError(field, 'must not be empty (an empty matcher selects series without the label)');
+    if (Array.isArray(value)) {
+      if (value.length === 0 || value.length > MAX_LIST_VALUES) throw new InvalidScopeError(field, `a list must have 1 to ${MAX_LIST_VALUES} values`);
+      value.forEach((v, i) => validateValue(`${field}[${i}]`, v));
+    } else {
+      validateValue(field, value);
     }
-    if (value.length > MAX_VALUE_LENGTH) throw new InvalidScopeError(field, `must be at most ${MAX_VALUE_LENGTH} characters`);
-    if (!isWellFormed(value)) throw new InvalidScopeError(field, 'must be well-formed Unicode');
   }
+}
+
+const MAX_LIST_VALUES = 200;
+
+function validateValue(field: string, value: unknown): void {
+  if (typeof value !== 'string') throw new InvalidScopeError(field, 'must be a string or a list of strings');
+  if (value.length === 0) {
+    throw new InvalidScopeError(field, 'must not be empty (an empty matcher selects series without the label)');
+  }
+  if (value.length > MAX_VALUE_LENGTH) throw new InvalidScopeError(field, `must be at most ${MAX_VALUE_LENGTH} characters`);
+  if (!isWellFormed(value)) throw new InvalidScopeError(field, 'must be well-formed Unicode');
 }

@@ -22,7 +22,7 @@ const durationText = (field: string, min: number, max: number) =>
 const isoTime = z.string().trim().refine((v) => /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v)), 'must be an RFC 3339 time such as 2026-11-22T10:00:00Z').transform((v) => Date.parse(v));
 
 /** Label matchers: names are Prometheus label names; values are any string (escaped when rendered). */
-const matchers = z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'label names are letters, digits and _ and do not start with a digit'), z.string().max(1024)).refine((m) => Object.keys(m).length <= 20, 'at most 20 labels');
+const matchers = z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'label names are letters, digits and _ and do not start with a digit'), z.union([z.string().max(1024), z.array(z.string().max(1024)).min(1).max(200)])).refine((m) => Object.keys(m).length <= 20, 'at most 20 labels');
 
 /** The body of `POST /api/v1/analyses` (and the Argo hook), before defaults that depend on the clock. */
 export const AnalysisRequestBody = z

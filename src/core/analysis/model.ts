@@ -9,8 +9,11 @@ export type Verdict = 'running' | 'pass' | 'fail' | 'inconclusive';
 /** Which side of the comparison a series belongs to. */
 export type Scope = 'canary' | 'baseline';
 
-/** Label matchers (name → exact value) added to every series selector of a scope. */
-export type ScopeMatchers = Record<string, string>;
+/**
+ * Label matchers added to every series selector of a scope: name → exact value, or a list of values
+ * of which any matches (a wave of several clusters against the clusters still on the old version).
+ */
+export type ScopeMatchers = Record<string, string | string[]>;
 
 export type MetricKind = 'ratio' | 'histogram' | 'burnRate' | 'threshold';
 

@@ -34,3 +34,13 @@ export function escapeRegex(value: string): string {
 export function exactMatcher(name: string, value: string): string {
   return `${name}="${escapeStringContent(value)}"`;
 }
+
+/**
+ * A scope matcher: exact for one value, an anchored alternation of literally-escaped values for a
+ * list (PromQL anchors `=~` at both ends, so `a|b` matches exactly "a" or "b").
+ */
+export function scopeMatcher(name: string, value: string | readonly string[]): string {
+  if (typeof value === 'string') return exactMatcher(name, value);
+  if (value.length === 1) return exactMatcher(name, value[0]!);
+  return `${name}=~"${escapeStringContent(value.map(escapeRegex).join('|'))}"`;
+}

@@ -1,5 +1,5 @@
 import type { CompiledQuery } from './compile.js';
-import { escapeRegex, escapeStringContent, exactMatcher } from './escape.js';
+import { escapeRegex, escapeStringContent, scopeMatcher } from './escape.js';
 
 export interface QueryValues {
   /**
@@ -8,13 +8,13 @@ export interface QueryValues {
    */
   get(name: string): string;
   /** Label matchers to add to every series selector (already validated names). */
-  scope: Record<string, string>;
+  scope: Record<string, string | string[]>;
 }
 
-function scopeText(scope: Record<string, string>): string {
+function scopeText(scope: Record<string, string | string[]>): string {
   return Object.keys(scope)
     .sort()
-    .map((name) => exactMatcher(name, scope[name] as string))
+    .map((name) => scopeMatcher(name, scope[name]!))
     .join(', ');
 }
 
