@@ -1,0 +1,103 @@
+import type { Analysis, AnalysisRequest } from '../core/analysis/model.js';
+import { buildExplanation } from '../core/explain/explanation.js';
+import type { ActionOutcome, RolloutAction } from '../core/rollout/actions.js';
+import { workloadConverged, type ClusterClient } from '../core/rollout/cluster-client.js';
+import { commitMessage } from '../core/rollout/commit-message.js';
+import type { FileEdit, GitRepository } from '../core/rollout/git-change.js';
+import type { Rollout } from '../core/rollout/rollout.js';
+import { WavegateError } from '../errors/wavegate-error.js';
+import { readVersion } from './read-version.js';
+import { scopeOf } from './scope-of.js';
+
+/** The outside world a rollout acts on, each as the narrowest port that serves. */
+export interface RolloutWorld {
+  git: GitRepository;
+  cluster: (name: string) => ClusterClient;
+  analyses: {
+    create(request: AnalysisRequest): Promise<{ analysis: Analysis }>;
+    get(id: string): Promise<Analysis>;
+  };
+  /** Whether the fleet's error budget lets a wave start (see budget-gate.ts). */
+  budgetGate: (r: Rollout, wave: number) => Promise<{ open: boolean; reason: string }>;
+  now: () => number;
+  explanationBaseUrl?: string;
+}
+
+/**
+ * Performs one action and reports what happened. Never throws: every failure becomes a `failed`
+ * outcome that says whether trying again may help, so the state machine decides what it means.
+ */
+export async function executeAction(r: Rollout, action: RolloutAction, world: RolloutWorld): Promise<ActionOutcome | null> {
+  try {
+    return await perform(r, action, world);
+  } catch (err) {
+    const e = err instanceof WavegateError ? err : null;
+    return { kind: 'failed', code: e?.code ?? 'ACTION_FAILED', message: (err as Error).message, retryable: e?.retryable ?? true };
+  }
+}
+
+async function perform(r: Rollout, action: RolloutAction, world: RolloutWorld): Promise<ActionOutcome | null> {
+  const { git } = r.plan;
+  switch (action.kind) {
+    case 'readVersions': {
+      const versions: Record<string, string | null> = {};
+      for (const [cluster, path] of Object.entries(action.files)) {
+        versions[cluster] = readVersion(await world.git.readFile(git.repo, git.branch, path), git.target);
+      }
+      return { kind: 'versions', versions };
+    }
+    case 'checkGate':
+      return { kind: 'gate', ...(await world.budgetGate(r, action.wave)) };
+    case 'commit': {
+      const message = commitMessage(r, action, { ...(world.explanationBaseUrl ? { explanationBaseUrl: world.explanationBaseUrl } : {}) });
+      const edits: FileEdit[] = action.writes.map((w) =>
+        git.target.kind === 'yamlField'
+          ? { kind: 'yamlField', path: w.path, field: git.target.field, value: w.version, expect: w.expect }
+          : { kind: 'kustomizeImage', path: w.path, image: git.target.image, newTag: w.version, expect: w.expect },
+      );
+      const result = await world.git.apply({ repo: git.repo, branch: git.branch, edits, ...message });
+      return { kind: 'committed', sha: result.sha, created: result.created };
+    }
+    case 'checkConvergence': {
+      const pending: Array<{ cluster: string; reason: string }> = [];
+      for (const { cluster, version } of action.clusters) {
+        const status = await world.cluster(cluster).workloadStatus({ cluster, ...r.plan.workload });
+        if (!status) {
+          pending.push({ cluster, reason: `${r.plan.workload.kind} ${r.plan.workload.namespace}/${r.plan.workload.name} not found` });
+          continue;
+        }
+        const c = workloadConverged(status, version);
+        if (!c.converged) pending.push({ cluster, reason: c.reason });
+      }
+      return { kind: 'convergence', pending };
+    }
+    case 'startAnalysis': {
+      const byName = new Map(r.fleet.map((c) => [c.name, c]));
+      const canary = scopeOf(action.canary.map((c) => byName.get(c)!));
+      const control = scopeOf(action.control.map((c) => byName.get(c)!));
+      const a = action.analysis;
+      const scopes = a.baseline.kind === 'control' ? { canary, baseline: control } : { canary: { ...canary, ...a.baseline.canary }, baseline: { ...canary, ...a.baseline.baseline } };
+      const { analysis } = await world.analyses.create({
+        key: action.key,
+        templates: a.templates,
+        args: a.args,
+        scopes,
+        startTime: world.now(),
+        intervalMs: a.intervalMs,
+        maxDurationMs: a.maxDurationMs,
+        alpha: action.alpha,
+        source: `rollout:${r.id}`,
+      });
+      return { kind: 'analysisStarted', analysisId: analysis.id };
+    }
+    case 'readAnalysis': {
+      const analysis = await world.analyses.get(action.analysisId);
+      if (analysis.verdict === 'running') return null;
+      const headline = buildExplanation(analysis, {}).headline;
+      return { kind: 'analysis', analysisId: analysis.id, verdict: analysis.verdict, headline };
+    }
+    case 'wait':
+    case 'idle':
+      return null;
+  }
+}

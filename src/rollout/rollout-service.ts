@@ -1,0 +1,141 @@
+import type { Logger } from 'pino';
+import type { AnalysisRequest, MetricSpec } from '../core/analysis/model.js';
+import type { ActionOutcome } from '../core/rollout/actions.js';
+import { advanceTime } from '../core/rollout/advance-time.js';
+import { applyOutcome } from '../core/rollout/apply.js';
+import { applyCommand, RolloutCommandRefused, type RolloutCommand } from '../core/rollout/commands.js';
+import { decideAction } from '../core/rollout/decide.js';
+import type { Cluster } from '../core/rollout/fleet.js';
+import { newRollout, planProblems } from '../core/rollout/new-rollout.js';
+import type { RolloutPlan } from '../core/rollout/plan.js';
+import type { Rollout } from '../core/rollout/rollout.js';
+import type { RolloutStore } from '../core/rollout/rollout-store.js';
+import { RolloutNotFoundError, StaleRolloutError } from '../errors/rollout-errors.js';
+import { InvalidPlanError } from '../errors/plan-errors.js';
+import { RolloutCommandError } from '../errors/rollout-command-error.js';
+import { executeAction, type RolloutWorld } from './execute-action.js';
+
+export interface RolloutServiceDeps {
+  store: RolloutStore;
+  world: RolloutWorld;
+  fleet: () => Cluster[];
+  /** Renders analysis templates; used to refuse a plan whose templates or args cannot work. */
+  renderSpecs: (r: AnalysisRequest) => MetricSpec[];
+  /** Repositories wavegate may write (names only; URLs and credentials stay in the adapter). */
+  repos: () => string[];
+  now: () => number;
+  newId: () => string;
+  owner: string;
+  logger: Logger;
+  leaseTtlMs?: number;
+  /** Actions one `work` call may perform before yielding (a safety bound, not a pacing rule). */
+  maxActionsPerWork?: number;
+  onChange?: (before: Rollout | null, after: Rollout) => void;
+}
+
+/**
+ * Runs rollouts: validates and stores plans, applies people's commands, and `work(id)` drives one
+ * rollout as far as it can go now (under a lease, each step persisted before the next action), so a
+ * crash at any point only repeats an idempotent action.
+ */
+export class RolloutService {
+  constructor(private readonly deps: RolloutServiceDeps) {}
+
+  async submit(plan: RolloutPlan, by?: string): Promise<Rollout> {
+    const fleet = this.deps.fleet();
+    const problems = planProblems(plan, fleet);
+    if (!this.deps.repos().includes(plan.git.repo)) problems.push({ field: 'git.repo', reason: `"${plan.git.repo}" is not a configured repository (configured: ${this.deps.repos().join(', ') || 'none'})` });
+    problems.push(...this.templateProblems(plan));
+    if (problems.length > 0) throw new InvalidPlanError(problems);
+    const rollout = await this.deps.store.create(newRollout({ id: this.deps.newId(), plan, fleet, now: this.deps.now(), ...(by ? { by } : {}) }));
+    this.deps.onChange?.(null, rollout);
+    this.deps.logger.info({ rolloutId: rollout.id, app: plan.app, version: plan.version, waves: rollout.waves.map((w) => `${w.name}:${w.clusters.length}`) }, 'rollout submitted');
+    return rollout;
+  }
+
+  async get(id: string): Promise<Rollout> {
+    const r = await this.deps.store.get(id);
+    if (!r) throw new RolloutNotFoundError(id);
+    return r;
+  }
+
+  async command(id: string, cmd: RolloutCommand): Promise<Rollout> {
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.get(id);
+      let next: Rollout;
+      try {
+        next = applyCommand(current, cmd, this.deps.now());
+      } catch (err) {
+        if (err instanceof RolloutCommandRefused) throw new RolloutCommandError(cmd.kind, err.message);
+        throw err;
+      }
+      try {
+        const saved = await this.save(current, next);
+        this.deps.logger.info({ rolloutId: id, command: cmd.kind, by: cmd.by, why: cmd.why }, 'rollout command');
+        return saved;
+      } catch (err) {
+        if (!(err instanceof StaleRolloutError) || attempt >= 5) throw err;
+      }
+    }
+  }
+
+  /**
+   * Moves a rollout on as far as it can go now. Returns when it waits (for time, a cluster, an
+   * analysis or a person), or null when another process holds its lease.
+   */
+  async work(id: string): Promise<Rollout | null> {
+    const { store, owner } = this.deps;
+    if (!(await store.acquireLease(id, owner, this.deps.leaseTtlMs ?? 120_000, this.deps.now()))) return null;
+    try {
+      let r = await store.get(id);
+      for (let i = 0; r && i < (this.deps.maxActionsPerWork ?? 50); i++) {
+        const now = this.deps.now();
+        const timed = advanceTime(r, now);
+        if (timed !== r) r = await this.save(r, timed);
+        const action = decideAction(r, now);
+        if (action.kind === 'idle' || action.kind === 'wait') return r;
+        const outcome: ActionOutcome | null = await executeAction(r, action, this.deps.world);
+        if (!outcome) return r;
+        const next = applyOutcome(r, action, outcome, this.deps.now());
+        if (next === r) return r;
+        r = await this.save(r, next);
+        if (outcome.kind === 'failed' || (outcome.kind === 'convergence' && outcome.pending.length > 0) || (outcome.kind === 'gate' && !outcome.open)) return r;
+      }
+      return r;
+    } finally {
+      await store.releaseLease(id, owner).catch(() => undefined);
+    }
+  }
+
+  /** When `work` should run again for this rollout (ms), or null when only a command can move it. */
+  nextWakeAt(r: Rollout, pollMs: number): number | null {
+    const now = this.deps.now();
+    const action = decideAction(advanceTime(r, now), now);
+    if (action.kind === 'idle') return null;
+    if (action.kind === 'wait') return action.until;
+    return now + pollMs;
+  }
+
+  private templateProblems(plan: RolloutPlan): Array<{ field: string; reason: string }> {
+    const problems: Array<{ field: string; reason: string }> = [];
+    const check = (field: string, templates: string[], args: Record<string, string>) => {
+      try {
+        this.deps.renderSpecs({ templates, args, scopes: { canary: { cluster: 'x' }, baseline: { cluster: 'y' } }, startTime: 0, intervalMs: 60_000, maxDurationMs: 60_000, alpha: 0.01 });
+      } catch (err) {
+        problems.push({ field, reason: (err as Error).message });
+      }
+    };
+    plan.waves.forEach((w, i) => w.steps.forEach((s, j) => s.analysis && check(`waves[${i}].steps[${j}].analysis`, s.analysis.templates, s.analysis.args)));
+    if (plan.policies.budgetGate) check('policies.budgetGate', plan.policies.budgetGate.templates, plan.policies.budgetGate.args);
+    return problems;
+  }
+
+  private async save(before: Rollout, after: Rollout): Promise<Rollout> {
+    const saved = await this.deps.store.update(after, before.revision);
+    this.deps.onChange?.(before, saved);
+    if (before.stage.kind !== saved.stage.kind || before.status !== saved.status) {
+      this.deps.logger.info({ rolloutId: saved.id, status: saved.status, stage: saved.stage.kind, epoch: saved.epoch, event: saved.events.at(-1) }, 'rollout moved');
+    }
+    return saved;
+  }
+}
