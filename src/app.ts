@@ -10,7 +10,10 @@ import { buildApi } from './api/build-api.js';
 import type { Config } from './config.js';
 import type { AnalysisStore } from './core/analysis/analysis-store.js';
 import type { MetricsSource } from './core/analysis/metrics-source.js';
-import type { AnalysisRequest } from './core/analysis/model.js';
+import type { Analysis, AnalysisRequest } from './core/analysis/model.js';
+import { openBullmqConnections } from './jobs/bullmq/connections.js';
+import { BullmqRunner, type BullmqRunnerOptions } from './jobs/bullmq-runner.js';
+import { InProcessRunner, type JobRunner } from './jobs/runner.js';
 import { TickScheduler } from './jobs/tick-scheduler.js';
 import { instrumentSource } from './telemetry/instrumented-source.js';
 import { createTelemetry, type Telemetry } from './telemetry/metrics.js';
@@ -18,7 +21,10 @@ import { loadTemplates, renderMetrics, type LoadedTemplate } from './templates/i
 
 export interface App {
   api: FastifyInstance;
-  scheduler: TickScheduler;
+  /** Runs the ticks: BullMQ workers when REDIS_URL is set, the in-process TickScheduler otherwise. */
+  runner: JobRunner;
+  /** The same object as `runner`, under its older name (main.ts and older tests use it). */
+  scheduler: JobRunner;
   service: AnalysisService;
   store: AnalysisStore;
   telemetry: Telemetry;
@@ -30,6 +36,10 @@ export interface AppOverrides {
   /** Replace the Prometheus adapter (tests point it at a real or broken server instead). */
   source?: MetricsSource;
   registry?: import('prom-client').Registry;
+  /** Tick lease ttl (ms); tests that kill a worker mid-tick shorten it. */
+  leaseTtlMs?: number;
+  /** BullMQ runner tuning: tests run a fast clock (clockRate) and short locks. */
+  jobs?: Partial<Pick<BullmqRunnerOptions, 'clockRate' | 'concurrency' | 'lockDurationMs' | 'stalledIntervalMs' | 'reconcileEveryMs' | 'busyRetryMs'>>;
 }
 
 /**
@@ -60,6 +70,8 @@ export async function buildApp(config: Config, logger: Logger, overrides: AppOve
   const renderSpecs = (request: AnalysisRequest) =>
     renderMetrics(templates, { templates: request.templates, args: request.args, scopes: request.scopes, intervalMs: request.intervalMs });
 
+  // Jobs wiring: the runner is built after the service it drives, and hears of new analyses through onChange.
+  const jobs: { runner: JobRunner | null } = { runner: null };
   const service = new AnalysisService({
     store,
     source,
@@ -69,9 +81,28 @@ export async function buildApp(config: Config, logger: Logger, overrides: AppOve
     logger: logger.child({ component: 'analysis' }),
     settleDelayMs: config.SETTLE_DELAY,
     owner: config.INSTANCE_ID,
-    onChange: (before, after, taken) => telemetry.recordChange(before, after, taken),
+    ...(overrides.leaseTtlMs === undefined ? {} : { leaseTtlMs: overrides.leaseTtlMs }),
+    onChange: (before: Analysis | null, after: Analysis, taken) => {
+      telemetry.recordChange(before, after, taken);
+      if (before === null) void jobs.runner?.analysisCreated(after);
+    },
   });
-  const scheduler = new TickScheduler({ store, service, logger: logger.child({ component: 'scheduler' }), now, pollMs: config.SCHEDULER_POLL, onTick: (s) => telemetry.observeTick(s) });
+  const runner: JobRunner = config.REDIS_URL
+    ? new BullmqRunner({
+        connections: openBullmqConnections(config.REDIS_URL, logger.child({ component: 'jobs' })),
+        redisPrefix: config.REDIS_PREFIX,
+        store,
+        service,
+        logger: logger.child({ component: 'jobs' }),
+        now,
+        workerName: config.INSTANCE_ID,
+        onTick: (s) => telemetry.observeTick(s),
+        ...overrides.jobs,
+      })
+    : new InProcessRunner(
+        new TickScheduler({ store, service, logger: logger.child({ component: 'scheduler' }), now, pollMs: config.SCHEDULER_POLL, onTick: (s) => telemetry.observeTick(s) }),
+      );
+  jobs.runner = runner;
 
   const api = await buildApi(
     {
@@ -103,12 +134,13 @@ export async function buildApp(config: Config, logger: Logger, overrides: AppOve
 
   return {
     api,
-    scheduler,
+    runner,
+    scheduler: runner,
     service,
     store,
     telemetry,
     async close() {
-      await scheduler.stop();
+      await runner.stop();
       await api.close();
       await store.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
