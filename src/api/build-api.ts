@@ -12,6 +12,7 @@ import { registerArgoHook } from './routes/argo-hook.js';
 import { registerExplanationRoute } from './routes/explanation.js';
 import { registerFlaggerHooks } from './routes/flagger-hooks.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerRolloutRoutes } from './routes/rollouts.js';
 
 /** Builds the HTTP API over the given dependencies; listening is the caller's business. */
 export async function buildApi(deps: ApiDeps, logger: Logger): Promise<FastifyInstance> {
@@ -38,7 +39,7 @@ export async function buildApi(deps: ApiDeps, logger: Logger): Promise<FastifyIn
     openapi: {
       openapi: '3.0.3',
       info: { title: 'wavegate', version: '0.1.0', description: 'Anytime-valid canary analysis from Prometheus, with hooks for Argo Rollouts and Flagger.' },
-      tags: [{ name: 'analyses' }, { name: 'hooks' }, { name: 'operations' }],
+      tags: [{ name: 'analyses' }, { name: 'rollouts' }, { name: 'hooks' }, { name: 'operations' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
   });
@@ -58,6 +59,7 @@ export async function buildApi(deps: ApiDeps, logger: Logger): Promise<FastifyIn
   registerExplanationRoute(app, deps);
   registerArgoHook(app, deps);
   registerFlaggerHooks(app, deps);
+  registerRolloutRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

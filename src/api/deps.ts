@@ -5,6 +5,8 @@ import type { Telemetry } from '../telemetry/metrics.js';
 /** Everything the HTTP layer needs; built in `main.ts`, faked nowhere (tests build the real pieces). */
 export interface ApiDeps {
   service: AnalysisService;
+  /** Absent when no fleet and Git repository are configured: rollout routes then answer 503. */
+  rollouts?: import('../rollout/rollout-service.js').RolloutService;
   store: AnalysisStore;
   telemetry: Telemetry;
   now: () => number;

@@ -59,6 +59,10 @@ export class RolloutService {
     return r;
   }
 
+  list(filter: Parameters<RolloutStore['list']>[0]) {
+    return this.deps.store.list(filter);
+  }
+
   async command(id: string, cmd: RolloutCommand): Promise<Rollout> {
     for (let attempt = 0; ; attempt++) {
       const current = await this.get(id);
