@@ -34,14 +34,14 @@ export class RolloutPoller {
 
   /** One pass over the active rollouts. Exposed for tests and the demo. */
   async poll(): Promise<void> {
-    const { store, service, logger, now, pollMs } = this.opts;
+    const { store, service, logger, now } = this.opts;
     const ids = await store.listActive().catch((err: unknown) => {
       logger.warn({ err }, 'cannot list active rollouts; will retry');
       return [] as string[];
     });
     for (const id of ids) {
       const r = await store.get(id).catch(() => null);
-      const wake = r ? service.nextWakeAt(r, pollMs) : null;
+      const wake = r ? service.nextWakeAt(r) : null;
       if (wake === null || wake > now()) continue;
       await service.work(id).catch((err: unknown) => logger.warn({ err, rolloutId: id }, 'rollout work failed; will retry'));
     }

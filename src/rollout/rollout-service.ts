@@ -111,13 +111,15 @@ export class RolloutService {
     }
   }
 
-  /** When `work` should run again for this rollout (ms), or null when only a command can move it. */
-  nextWakeAt(r: Rollout, pollMs: number): number | null {
+  /**
+   * When `work` has something to do for this rollout (ms; `now` when an action is due), or null when
+   * only a command can move it. Callers pace themselves (a poll interval, a job delay).
+   */
+  nextWakeAt(r: Rollout): number | null {
     const now = this.deps.now();
     const action = decideAction(advanceTime(r, now), now);
     if (action.kind === 'idle') return null;
-    if (action.kind === 'wait') return action.until;
-    return now + pollMs;
+    return action.kind === 'wait' ? action.until : now;
   }
 
   private templateProblems(plan: RolloutPlan): Array<{ field: string; reason: string }> {
