@@ -56,6 +56,6 @@ export class StoreUnavailableError extends WavegateError {
   override readonly retryable = true;
 
   constructor(operation: string, reason: string, options?: { cause?: unknown }) {
-    super(`Analysis store unavailable (${operation}): ${reason}`, { operation }, options);
+    super(`Store unavailable (${operation}): ${reason}`, { operation }, options);
   }
 }

@@ -7,17 +7,18 @@ import type { Analysis } from '../../core/analysis/model.js';
  */
 const TAG = '$wavegateNumber';
 
-export function encodeAnalysis(analysis: Analysis): string {
-  return JSON.stringify(analysis, (_key, value: unknown) =>
-    typeof value === 'number' && !Number.isFinite(value) ? { [TAG]: String(value) } : value,
-  );
+export function encodeJson<T>(value: T): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? { [TAG]: String(v) } : v));
 }
 
-export function decodeAnalysis(json: string): Analysis {
+export function decodeJson<T>(json: string): T {
   return JSON.parse(json, (_key, value: unknown) => {
     if (value !== null && typeof value === 'object' && TAG in value && Object.keys(value).length === 1) {
       return Number((value as Record<string, string>)[TAG]);
     }
     return value;
-  }) as Analysis;
+  }) as T;
 }
+
+export const encodeAnalysis = (analysis: Analysis): string => encodeJson(analysis);
+export const decodeAnalysis = (json: string): Analysis => decodeJson<Analysis>(json);

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { RolloutStatus } from '../../core/rollout/rollout.js';
-import type { LuaScript } from './redis-scripts.js';
+import { lua } from './redis-scripts.js';
 
 /**
  * The Lua scripts that make the Redis rollout store's writes atomic: each checks the app slot and
@@ -8,10 +7,6 @@ import type { LuaScript } from './redis-scripts.js';
  * half-done create or update. Every key a script touches is passed in KEYS (none is built inside Lua).
  * Run them with `runScript` from `redis-scripts.ts`.
  */
-// The same construction as redis-scripts.ts's private `lua` (EVALSHA's sha is the SHA-1 of the source).
-function lua(source: string): LuaScript {
-  return { source, sha: createHash('sha1').update(source).digest('hex') };
-}
 
 /**
  * The order in which `UPDATE_ROLLOUT` receives the per-status zsets: KEYS[3..8] are the status sets,

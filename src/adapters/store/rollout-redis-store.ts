@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import type { Analysis } from '../../core/analysis/model.js';
 import { isActive, type Rollout, type RolloutStatus } from '../../core/rollout/rollout.js';
 import type { RolloutListFilter, RolloutPage, RolloutStore } from '../../core/rollout/rollout-store.js';
 import {
@@ -8,7 +7,7 @@ import {
   RolloutNotFoundError,
   StaleRolloutError,
 } from '../../errors/rollout-errors.js';
-import { decodeAnalysis, encodeAnalysis } from './analysis-codec.js';
+import { decodeJson, encodeJson } from './analysis-codec.js';
 import { clampLimit, decodeCursor, encodeCursor, idOfSortKey, sortKey } from './list-order.js';
 import { createRedisGuard } from './redis-guard.js';
 import { RELEASE_LEASE, runScript } from './redis-scripts.js';
@@ -50,8 +49,8 @@ export function rolloutRedisKeys(prefix: string) {
 }
 
 // The analysis codec keeps Infinity/NaN through JSON and is type-agnostic except for its signature.
-const encodeRollout = (r: Rollout): string => encodeAnalysis(r as unknown as Analysis);
-const decodeRollout = (json: string): Rollout => decodeAnalysis(json) as unknown as Rollout;
+const encodeRollout = (r: Rollout): string => encodeJson(r);
+const decodeRollout = (json: string): Rollout => decodeJson<Rollout>(json);
 
 export function createRedisRolloutStore(options: RedisRolloutStoreOptions): RolloutStore {
   const { redis, prefix = 'wavegate:', timeoutMs = 5_000 } = options;

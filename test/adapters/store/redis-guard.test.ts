@@ -15,7 +15,7 @@ describe('redis guard', () => {
     const failure = Object.assign(new Error('connect ECONNREFUSED, password pa55'), { code: 'ECONNREFUSED' });
     const error = await guarded('get', () => Promise.reject(failure)).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(StoreUnavailableError);
-    expect((error as Error).message).toBe('Analysis store unavailable (get): connect ECONNREFUSED, password ***');
+    expect((error as Error).message).toBe('Store unavailable (get): connect ECONNREFUSED, password ***');
     // Loggers print causes, so the cause is a redacted copy (message, stack, code), not the original.
     expect((error as Error).cause).toMatchObject({ message: 'connect ECONNREFUSED, password ***', code: 'ECONNREFUSED' });
     expect(String(((error as Error).cause as Error).stack)).not.toContain('pa55');
