@@ -18,6 +18,10 @@ import { TickScheduler } from './jobs/tick-scheduler.js';
 import { instrumentSource } from './telemetry/instrumented-source.js';
 import { createTelemetry, type Telemetry } from './telemetry/metrics.js';
 import { loadTemplates, renderMetrics, type LoadedTemplate } from './templates/index.js';
+import { createClusterClients } from './adapters/kube/index.js';
+import type { ClusterClient } from './core/rollout/cluster-client.js';
+import type { Cluster } from './core/rollout/fleet.js';
+import { buildRollouts, type Rollouts } from './rollout/build-rollouts.js';
 
 export interface App {
   api: FastifyInstance;
@@ -28,6 +32,8 @@ export interface App {
   service: AnalysisService;
   store: AnalysisStore;
   telemetry: Telemetry;
+  /** Null unless FLEET_FILE and GIT_REPOS_FILE are set. */
+  rollouts: Rollouts | null;
   close(): Promise<void>;
 }
 
@@ -40,6 +46,9 @@ export interface AppOverrides {
   leaseTtlMs?: number;
   /** BullMQ runner tuning: tests run a fast clock (clockRate) and short locks. */
   jobs?: Partial<Pick<BullmqRunnerOptions, 'clockRate' | 'concurrency' | 'lockDurationMs' | 'stalledIntervalMs' | 'reconcileEveryMs' | 'busyRetryMs'>>;
+  /** Replace the Kubernetes clients (the demo simulates its clusters). */
+  clusterClients?: (fleet: Cluster[]) => (cluster: string) => ClusterClient;
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -104,12 +113,34 @@ export async function buildApp(config: Config, logger: Logger, overrides: AppOve
       );
   jobs.runner = runner;
 
+  const rollouts = await buildRollouts({
+    config,
+    env: overrides.env ?? process.env,
+    redis,
+    analyses: service,
+    source,
+    renderSpecs,
+    clusterClients:
+      overrides.clusterClients ??
+      ((fleet) =>
+        createClusterClients({
+          ...(config.KUBECONFIG ? { kubeconfigPath: config.KUBECONFIG } : {}),
+          clusters: Object.fromEntries(fleet.map((c) => [c.name, { context: c.context }])),
+          timeoutMs: 10_000,
+          logger: logger.child({ component: 'kube' }),
+        })),
+    now,
+    logger,
+    ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
+  });
+
   const api = await buildApi(
     {
       service,
       store,
       telemetry,
       now,
+      ...(rollouts ? { rollouts: rollouts.service } : {}),
       templates: () => ({ count: templates.size, problems: loaded.problems }),
       validateRequest: (r) => void renderSpecs(r),
       metricsReachable: async () => {
@@ -139,8 +170,11 @@ export async function buildApp(config: Config, logger: Logger, overrides: AppOve
     service,
     store,
     telemetry,
+    rollouts,
     async close() {
+      await rollouts?.poller.stop();
       await runner.stop();
+      await rollouts?.store.close();
       await api.close();
       await store.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());

@@ -51,8 +51,22 @@ const ConfigSchema = z.object({
   DEFAULT_ALPHA: z.coerce.number().gt(0).lt(0.5).default(0.01),
   /** Largest accepted request body. */
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
+  /** Fleet file (clusters, labels, kube contexts, Prometheus scope); with GIT_REPOS_FILE it enables rollouts. */
+  FLEET_FILE: z.string().trim().min(1).optional(),
+  /** Git repositories wavegate may commit to; tokens are named by environment variable, never inline. */
+  GIT_REPOS_FILE: z.string().trim().min(1).optional(),
+  /** Where this process keeps its working clones (private to the process). */
+  GIT_WORK_DIR: z.string().trim().min(1).optional(),
+  /** kubeconfig with one context per cluster of the fleet (default: the usual KUBECONFIG lookup). */
+  KUBECONFIG: z.string().trim().min(1).optional(),
+  /** How often active rollouts are looked at. */
+  ROLLOUT_POLL: duration.default('2s'),
   /** Name of this process in leases. */
   INSTANCE_ID: z.string().trim().min(1).default(`${os.hostname()}-${process.pid}`),
+}).superRefine((c, ctx) => {
+  if ((c.FLEET_FILE === undefined) !== (c.GIT_REPOS_FILE === undefined)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: [c.FLEET_FILE ? 'GIT_REPOS_FILE' : 'FLEET_FILE'], message: 'rollouts need both FLEET_FILE and GIT_REPOS_FILE' });
+  }
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
