@@ -9,6 +9,8 @@ export type KubeFault =
   | { kind: 'hang' }
   /** Answers normally, this much later. */
   | { kind: 'delay'; ms: number }
+  /** 200 headers and half a JSON body, then nothing: the client's deadline must cover the body too. */
+  | { kind: 'stall-body' }
   /** Destroys the connection without an answer. */
   | { kind: 'reset' }
   /** 200 with an HTML body, as a confused proxy in front of the API server might. */

@@ -60,6 +60,10 @@ async function injectFault(fault: KubeFault, req: IncomingMessage, res: ServerRe
     case 'delay':
       await sleep(fault.ms);
       return false;
+    case 'stall-body':
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write('{"apiVersion":"apps/v1","kind":"Deployment","metadata":{');
+      return true;
     case 'reset':
       req.socket.destroy();
       return true;
@@ -88,7 +92,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, cluster: Cluster
       return sendJson(res, 200, { kind: type.listKind, apiVersion: `${type.group}/${type.version}`, metadata: { resourceVersion: String(store.resourceVersion) }, items });
     }
     case 'watch':
-      return serveWatch({ req, res, store, type, ...(request.namespace !== undefined ? { namespace: request.namespace } : {}), filter: filter(), query: request.query, bookmarkIntervalMs: ctx.bookmarkIntervalMs, streams: cluster.streams });
+      return serveWatch({ res, store, type, ...(request.namespace !== undefined ? { namespace: request.namespace } : {}), filter: filter(), query: request.query, bookmarkIntervalMs: ctx.bookmarkIntervalMs, streams: cluster.streams });
     case 'create': {
       const body = jsonBody(await readBody(req));
       const bodyNamespace = isObject(body.metadata) ? body.metadata.namespace : undefined;

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Filter } from './selectors.js';
 import { badRequest, StatusError, type KubeStatus } from './status.js';
 import type { ClusterStore } from './store.js';
@@ -13,7 +13,6 @@ export interface WatchStream {
 }
 
 export interface WatchContext {
-  req: IncomingMessage;
   res: ServerResponse;
   store: ClusterStore;
   type: ResourceType;
@@ -35,7 +34,7 @@ type WatchEvent = { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK'; object:
  * `bookmarkIntervalMs` when `allowWatchBookmarks=true`; `timeoutSeconds` ends the stream cleanly.
  */
 export function serveWatch(ctx: WatchContext): void {
-  const { req, res, store, type, namespace, filter, query } = ctx;
+  const { res, store, type, namespace, filter, query } = ctx;
   const matches = (o: KubeObject) => o.kind === type.kind && (namespace === undefined || o.metadata.namespace === namespace) && filter(o);
   const initial = initialEvents(ctx, matches);
 
@@ -63,7 +62,7 @@ export function serveWatch(ctx: WatchContext): void {
   }
 
   ctx.streams.add(stream);
-  req.once('close', cleanup);
+  res.once('close', cleanup); // the client went away (a request's own 'close' only means its body was read)
   for (const event of initial) send(event);
   unsubscribe = store.subscribe((event) => {
     if (matches(event.object)) send({ type: event.type, object: event.object });
