@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { WAVEGATE_ALPHA, shippedSpecs } from '../../bench/detection/judges/wavegate.js';
+import { lowerBound } from '../../bench/detection/report/binomial-interval.js';
+import { OUTCOME_CODE, runChunk } from '../../bench/detection/run/run-scenario.js';
+import { SCENARIOS } from '../../bench/detection/scenarios.js';
+
+/**
+ * The guarantee, in CI: the quick mode's no-change scenarios run through the production judge
+ * (shipped templates, newAnalysis + advance every minute) and the false-rollback rate must be
+ * compatible with α. Simulation noise: with k rollbacks in n seeded runs, the test fails only if
+ * the one-sided 99.9% Clopper-Pearson lower bound exceeds α — a judge whose true rate is ≤ α fails
+ * it with probability ≤ 0.1%. (With n = 100 that means k ≥ 6; the full benchmark's 2,000 runs per
+ * scenario give the rates themselves: `npm run bench:detection`.)
+ */
+
+/**
+ * Scenarios where the shipped judge breaks the guarantee today (issue 3): errors that arrive in
+ * clusters are not Binomial, and the conditional binomial test takes a burst in the canary for
+ * evidence. `it.fails` keeps CI green while the violation stands and turns red once it is fixed:
+ * then move the scenario out of this list.
+ */
+const KNOWN_VIOLATIONS = new Set(['null-od-beta', 'null-od-retries', 'null-od-bad-pod']);
+
+const specs = shippedSpecs();
+const nulls = SCENARIOS.filter((s) => s.kind === 'no-change');
+
+describe('false rollbacks under no change stay within α (quick mode, wavegate as shipped)', () => {
+  for (const s of nulls) {
+    const test = KNOWN_VIOLATIONS.has(s.id) ? it.fails : it;
+    test(`${s.id}: ${s.title}`, () => {
+      const r = runChunk(s, specs, 0, s.runs.quick, ['wavegate']).wavegate!;
+      const n = r.outcome.length;
+      const k = r.outcome.filter((o) => o === OUTCOME_CODE.rollback).length;
+      const bound = lowerBound(k, n, 0.001);
+      console.log(`[guarantee] ${s.id}: ${k}/${n} rolled back; 99.9% lower bound ${(100 * bound).toFixed(2)}% vs α ${100 * WAVEGATE_ALPHA}%`);
+      expect(bound).toBeLessThanOrEqual(WAVEGATE_ALPHA);
+    });
+  }
+});
