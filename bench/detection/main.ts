@@ -15,6 +15,12 @@ import { gitState, refreshDoc, writeReport } from './report/write.js';
 import { runPool, type Task } from './run/pool.js';
 import { SCENARIOS } from './scenarios.js';
 
+/** CPU seconds of this process, worker threads included (what the run costs on an idle machine). */
+const cpuTime = () => {
+  const u = process.cpuUsage(cpuStart);
+  return (u.user + u.system) / 1e6;
+};
+
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
@@ -38,6 +44,7 @@ for (const s of scenarios) {
 tasks.sort((a, b) => (SCENARIOS.find((s) => s.id === b.scenario)!.budgetMinutes - SCENARIOS.find((s) => s.id === a.scenario)!.budgetMinutes));
 
 const started = performance.now();
+const cpuStart = process.cpuUsage();
 let done = 0;
 const byTask = await runPool(tasks, workers, () => {
   done += 1;
@@ -51,7 +58,7 @@ const results: ScenarioResult[] = scenarios.map((s) => {
 });
 const list = methods(shippedSpecs());
 const report = {
-  meta: { ...gitState(root), date: new Date().toISOString(), mode: quick ? ('quick' as const) : ('full' as const), seconds: (performance.now() - started) / 1000, workers, node: process.version },
+  meta: { ...gitState(root), date: new Date().toISOString(), mode: quick ? ('quick' as const) : ('full' as const), seconds: (performance.now() - started) / 1000, cpuSeconds: cpuTime(), workers, node: process.version },
   methods: list,
   results,
   headline: headline(list, results),
@@ -62,4 +69,4 @@ if (!quick && !only && runsOverride === undefined) refreshDoc(`${root}docs/judgm
 console.log(headlineTable(report.headline));
 console.log();
 console.log(targetTable(report.targets));
-console.log(`\nwrote ${files.join(', ')} in ${report.meta.seconds.toFixed(0)} s`);
+console.log(`\nwrote ${files.join(', ')} in ${report.meta.seconds.toFixed(0)} s (${report.meta.cpuSeconds.toFixed(0)} CPU s)`);

@@ -11,6 +11,8 @@ export interface RunMeta {
   date: string;
   mode: 'full' | 'quick';
   seconds: number;
+  /** CPU time over all threads. */
+  cpuSeconds: number;
   workers: number;
   node: string;
 }
@@ -48,7 +50,7 @@ function scenarioLine(r: ScenarioResult): string {
 export function resultsMarkdown(meta: RunMeta, methods: readonly Method[], results: readonly ScenarioResult[], head: readonly HeadlineRow[], tgt: readonly TargetRow[]): string {
   const out: string[] = [];
   out.push(`# Detection benchmark results (${meta.mode})`, '');
-  out.push(`Measured on commit \`${meta.commit}\`${meta.dirty ? ' (with uncommitted changes)' : ''}, ${meta.date}, node ${meta.node}, ${meta.workers} workers, ${Math.round(meta.seconds)} s. Regenerate with \`npm run bench:detection${meta.mode === 'quick' ? ':quick' : ''}\`.`, '');
+  out.push(`Measured on commit \`${meta.commit}\`${meta.dirty ? ' (with uncommitted changes)' : ''}, ${meta.date}, node ${meta.node}, ${meta.workers} workers, ${Math.round(meta.seconds)} s wall, ${Math.round(meta.cpuSeconds)} s CPU. Regenerate with \`npm run bench:detection${meta.mode === 'quick' ? ':quick' : ''}\`.`, '');
   out.push('## Headline', '', headlineTable(head), '');
   out.push('## Targets of issue 3 (wavegate)', '', targetTable(tgt), '');
   out.push('## Methods', '', '| method | settings |', '|---|---|', ...methods.map((m) => `| ${m.label} | ${m.settings} |`), '');

@@ -59,7 +59,7 @@ export function refreshDoc(docPath: string, r: Report): boolean {
   const b = doc.indexOf(END);
   if (a < 0 || b < a) return false;
   const body = [
-    `Measured on commit \`${r.meta.commit}\`${r.meta.dirty ? ' (with uncommitted changes)' : ''}, ${r.meta.date}; ${Math.round(r.meta.seconds)} s on ${r.meta.workers} workers.`,
+    `Measured on commit \`${r.meta.commit}\`${r.meta.dirty ? ' (with uncommitted changes)' : ''}, ${r.meta.date}; ${Math.round(r.meta.seconds)} s wall (${Math.round(r.meta.cpuSeconds)} s CPU) on ${r.meta.workers} workers.`,
     '',
     headlineTable(r.headline),
     '',
