@@ -12,7 +12,8 @@ import type { TargetRow } from './targets.js';
 export function gitState(root: string): { commit: string; dirty: boolean } {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
   try {
-    return { commit: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain', '--', 'src', 'analysis-templates', 'bench/detection') !== '' };
+    // Tracked files only: others' untracked work in progress cannot be imported by committed code.
+    return { commit: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain', '--untracked-files=no', '--', 'src', 'analysis-templates', 'bench/detection') !== '' };
   } catch {
     return { commit: 'unknown', dirty: true };
   }
