@@ -7,7 +7,7 @@ import type { KubeClientLogger } from './logger.js';
 import { makeRedactor, secretsOfUsers } from './redact.js';
 
 export interface ClusterClientsOptions {
-  /** A kubeconfig file; give this or `kubeconfigYaml`. */
+  /** A kubeconfig file, or `kubeconfigYaml`; neither: $KUBECONFIG, ~/.kube/config, else in-cluster. */
   kubeconfigPath?: string;
   kubeconfigYaml?: string;
   /** Fleet cluster name → the kube context that reaches it. */

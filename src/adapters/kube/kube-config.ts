@@ -22,17 +22,19 @@ export class WatchTimeoutKubeConfig extends KubeConfig {
 }
 
 /**
- * Reads a kubeconfig. Parse errors are reported without the YAML parser's excerpt of the file, which
- * could print a token.
+ * Reads a kubeconfig from a file, from YAML, or — given neither — where kubectl would look
+ * ($KUBECONFIG, ~/.kube/config) and else the pod's service account. Parse errors are reported
+ * without the YAML parser's excerpt of the file, which could print a token.
  */
 export function loadKubeconfig(source: { kubeconfigPath?: string; kubeconfigYaml?: string }): KubeConfig {
-  if ((source.kubeconfigPath === undefined) === (source.kubeconfigYaml === undefined)) {
-    throw new TypeError('Kubernetes clients: give exactly one of kubeconfigPath and kubeconfigYaml');
+  if (source.kubeconfigPath !== undefined && source.kubeconfigYaml !== undefined) {
+    throw new TypeError('Kubernetes clients: give kubeconfigPath or kubeconfigYaml, not both');
   }
   const config = new KubeConfig();
   try {
     if (source.kubeconfigPath !== undefined) config.loadFromFile(source.kubeconfigPath);
-    else config.loadFromString(source.kubeconfigYaml ?? '');
+    else if (source.kubeconfigYaml !== undefined) config.loadFromString(source.kubeconfigYaml);
+    else config.loadFromDefault();
   } catch (error) {
     const reason = (error as { reason?: unknown }).reason;
     const code = (error as { code?: unknown }).code;
