@@ -3,7 +3,7 @@ import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { AnalysisStore } from '../core/analysis/analysis-store.js';
 import type { Analysis } from '../core/analysis/model.js';
-import { AnalysisJobs } from './bullmq/analysis-jobs.js';
+import { AnalysisJobs, MAX_STALLED_COUNT } from './bullmq/analysis-jobs.js';
 import { checkEvictionPolicy, type BullmqConnections } from './bullmq/connections.js';
 import { catalogProcessor } from './bullmq/job-processor.js';
 import { JobQueues } from './bullmq/job-queues.js';
@@ -137,6 +137,7 @@ export class BullmqRunner implements JobRunner {
       concurrency: Math.max(1, this.opts.concurrency ?? 4),
       lockDuration: this.opts.lockDurationMs ?? 30_000,
       stalledInterval: this.opts.stalledIntervalMs ?? 30_000,
+      maxStalledCount: MAX_STALLED_COUNT,
       ...(this.opts.workerName ? { name: this.opts.workerName } : {}),
     });
     worker.on('error', (err) => this.opts.logger.warn({ err }, 'BullMQ worker error'));

@@ -100,7 +100,7 @@ describe('BullMQ runner: scheduling', () => {
   it('stops scheduling once the analysis is decided', async () => {
     const { store, ticker, clock, runner } = setup();
     const a = await running(store);
-    ticker.plan.push(async (id) => {
+    ticker.plan(a.id, async (id) => {
       const current = (await store.get(id))!;
       return store.update({ ...current, verdict: 'pass', lastTickEnd: T + MIN }, current.revision);
     });
@@ -154,23 +154,19 @@ describe('BullMQ runner: failures', () => {
     clock.set(T + MIN);
     const flaky = await running(store);
     const broken = await running(store);
-    ticker.plan.push(
-      async () => {
-        throw new StoreUnavailableError('get', 'connection reset');
-      },
-      async () => {
-        throw new AnalysisImmutableFieldError(broken.id, 'key');
-      },
-    );
+    ticker.plan(flaky.id, async () => {
+      throw new StoreUnavailableError('get', 'connection reset');
+    });
+    ticker.plan(broken.id, async () => {
+      throw new AnalysisImmutableFieldError(broken.id, 'key');
+    });
     const r = runner();
-    await r.analysisCreated(flaky);
-    await r.start();
+    await r.start(); // reconciliation at start schedules both
     const flakyJob = tickJobId(flaky.id, T + MIN);
     await waitFor('the flaky tick to complete', async () => (await (await r.analysisQueue.getJob(flakyJob))?.getState()) === 'completed');
     expect((await r.analysisQueue.getJob(flakyJob))!.attemptsMade).toBe(2); // one failure, then the success
     expect((await store.get(flaky.id))!.lastTickEnd).toBe(T + MIN);
 
-    await r.analysisCreated(broken);
     const brokenJob = tickJobId(broken.id, T + MIN);
     await waitFor('the broken tick to fail', async () => (await (await r.analysisQueue.getJob(brokenJob))?.getState()) === 'failed');
     const failed = (await r.analysisQueue.getJob(brokenJob))!;
@@ -179,11 +175,30 @@ describe('BullMQ runner: failures', () => {
     expect(failed.failedReason).toMatch(/^ANALYSIS_IMMUTABLE_FIELD: /);
   });
 
+  it('leaves an unrecoverable tick failed at reconciliation, and says the analysis is stuck', async () => {
+    const { store, ticker, clock, runner } = setup();
+    clock.set(T + MIN);
+    const broken = await running(store);
+    ticker.plan(broken.id, async () => {
+      throw new AnalysisImmutableFieldError(broken.id, 'key');
+    });
+    const warnings: Array<{ msg: string; analysisId?: string }> = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
+    const r = runner({ logger });
+    await r.poll(); // schedules and runs it: it fails
+    await r.poll(); // reconciles again
+    const job = (await r.analysisQueue.getJob(tickJobId(broken.id, T + MIN)))!;
+    expect(await job.getState()).toBe('failed');
+    expect(job.attemptsMade).toBe(1);
+    expect(ticker.calls).toEqual([broken.id]);
+    expect(warnings).toContainEqual(expect.objectContaining({ msg: 'analysis stuck: its tick failed permanently', analysisId: broken.id }));
+  });
+
   it('waits without using an attempt while another process holds the tick lease', async () => {
     const { store, ticker, clock, runner } = setup();
     clock.set(T + MIN);
     const a = await running(store);
-    ticker.plan.push(async () => null); // lease held elsewhere
+    ticker.plan(a.id, async () => null); // lease held elsewhere
     const r = runner();
     await r.analysisCreated(a);
     await r.start();
@@ -196,7 +211,7 @@ describe('BullMQ runner: failures', () => {
   it('waits under the same job id when it ran before the interval was due (clock skew)', async () => {
     const { store, ticker, clock, runner } = setup();
     const a = await running(store);
-    ticker.plan.push(async (id) => store.get(id)); // nothing was due: the analysis comes back unchanged
+    ticker.plan(a.id, async (id) => store.get(id)); // nothing was due: the analysis comes back unchanged
     const r = runner({ clockRate: 1 });
     await r.analysisCreated(a);
     const id = tickJobId(a.id, T + MIN);
@@ -210,19 +225,21 @@ describe('BullMQ runner: failures', () => {
 });
 
 describe('BullMQ runner: reconciliation and shutdown', () => {
-  it('at start, adds the tick job an analysis lacks and revives one that failed', async () => {
+  it('at start, adds the tick job an analysis lacks and revives one whose retries ran out', async () => {
     const { store, ticker, clock, runner } = setup();
     clock.set(T + MIN);
-    const orphan = await running(store); // its first schedule was lost
     const failed = await running(store);
-    ticker.plan.push(async () => {
-      throw new AnalysisImmutableFieldError(failed.id, 'key');
+    ticker.plan(failed.id, async () => {
+      throw new StoreUnavailableError('update', 'Redis did not answer');
     });
     const first = runner();
-    await first.analysisCreated(failed);
+    // A single attempt, so that one transient failure uses them all (the catalog's 8 take minutes).
+    const data = { analysisId: failed.id, dueAt: T + MIN };
+    await first.analysisQueue.add('analysis.tick', data, { jobId: tickJobId(failed.id, T + MIN), attempts: 1 });
     await first.poll();
     expect(await (await first.analysisQueue.getJob(tickJobId(failed.id, T + MIN)))!.getState()).toBe('failed');
     await first.stop(1_000);
+    const orphan = await running(store); // created while no runner heard of it: its first schedule was lost
 
     const second = runner();
     await second.start();
@@ -237,7 +254,7 @@ describe('BullMQ runner: reconciliation and shutdown', () => {
     clock.set(T + MIN);
     const a = await running(store);
     let hung = false;
-    ticker.plan.push(() => {
+    ticker.plan(a.id, () => {
       hung = true;
       return new Promise<never>(() => {});
     });

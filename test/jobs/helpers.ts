@@ -29,14 +29,18 @@ export function fastClock(base: number, rate: number) {
  */
 export class FakeTicker implements Tickable {
   readonly calls: string[] = [];
-  /** Replaces the next calls, in order; then the default behaviour resumes. */
-  readonly plan: Array<(id: string) => Promise<Analysis | null>> = [];
+  private readonly plans = new Map<string, Array<(id: string) => Promise<Analysis | null>>>();
 
   constructor(private readonly store: AnalysisStore) {}
 
+  /** Replaces the next ticks of analysis `id`, in order; then the default behaviour resumes. */
+  plan(id: string, ...steps: Array<(id: string) => Promise<Analysis | null>>): void {
+    this.plans.set(id, [...(this.plans.get(id) ?? []), ...steps]);
+  }
+
   async tick(id: string): Promise<Analysis | null> {
     this.calls.push(id);
-    const planned = this.plan.shift();
+    const planned = this.plans.get(id)?.shift();
     if (planned) return planned(id);
     return this.advance(id);
   }

@@ -34,6 +34,14 @@ export function tickJobId(analysisId: string, tickEnd: number): string {
 
 const nextTickJobId = (a: Analysis) => tickJobId(a.id, a.lastTickEnd + a.request.intervalMs);
 
+/** Times BullMQ moves a job whose worker vanished back to wait before failing it (Worker maxStalledCount). */
+export const MAX_STALLED_COUNT = 1;
+
+/** BullMQ failed the job for a reason that may pass: every attempt used, or its workers kept dying. */
+function gaveUpForNow(job: Job): boolean {
+  return job.attemptsMade >= (job.opts.attempts ?? 1) || job.stalledCounter > MAX_STALLED_COUNT;
+}
+
 /**
  * The analysis jobs: a tick measures what is due (AnalysisService.tick, under the store's lease and
  * compare-and-set, so a re-run is harmless) and schedules the next one; reconciliation makes sure
@@ -66,26 +74,32 @@ export class AnalysisJobs {
 
   /**
    * For every running analysis, make sure its next tick job exists and will run: a missing one is
-   * added, a finished one (failed after its retries, or completed by a run that saw stale state) is
-   * retried. Idempotent, so every process may run it at start and on the reconcile schedule.
+   * added; one BullMQ gave up on for reasons time can fix (retries used up, stalled too often) or one
+   * completed by a run that saw stale state is retried. A job failed as unrecoverable stays failed and
+   * is reported on every pass: its analysis is stuck until someone looks. Idempotent, so every
+   * process may run it at start and on the reconcile schedule.
    */
-  async reconcile(): Promise<{ running: number; repaired: number }> {
+  async reconcile(): Promise<{ running: number; repaired: number; stuck: number }> {
     const ids = await this.opts.store.listRunning();
     let repaired = 0;
+    let stuck = 0;
     for (const id of ids) {
       const a = await this.opts.store.get(id);
       if (!a || a.verdict !== 'running') continue;
       const existing = await this.opts.queues.queue(ANALYSIS_QUEUE).getJob(nextTickJobId(a));
       const state = existing ? await existing.getState() : 'missing';
-      if (existing && (state === 'failed' || state === 'completed')) {
+      if (!existing || state === 'unknown') {
+        if ((await this.schedule(a)) !== null) repaired++;
+      } else if (state === 'completed' || (state === 'failed' && gaveUpForNow(existing))) {
         await existing.retry(state);
         repaired++;
-      } else if (state === 'missing' || state === 'unknown') {
-        if ((await this.schedule(a)) !== null) repaired++;
+      } else if (state === 'failed') {
+        stuck++;
+        this.opts.logger.warn({ analysisId: id, jobId: existing.id, reason: existing.failedReason }, 'analysis stuck: its tick failed permanently');
       }
     }
     if (repaired > 0) this.opts.logger.info({ running: ids.length, repaired }, 'reconciled tick jobs');
-    return { running: ids.length, repaired };
+    return { running: ids.length, repaired, stuck };
   }
 
   private async tick({ analysisId }: JobPayload<'analysis.tick'>, job: Job, token: string | undefined): Promise<void> {
