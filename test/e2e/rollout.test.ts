@@ -5,6 +5,11 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { Rollout } from '../../src/core/rollout/rollout.js';
+import { createPrometheusClient } from '../../src/adapters/prometheus/index.js';
+import { newRollout } from '../../src/core/rollout/new-rollout.js';
+import { createBudgetGate } from '../../src/rollout/budget-gate.js';
+import { loadTemplates, renderMetrics } from '../../src/templates/index.js';
+import { fleet as fixtureFleet, plan as fixturePlan } from '../fixtures/rollout.js';
 import { buildTestApp } from '../harness/app.js';
 import { manualClock } from '../harness/clock.js';
 import { createTestRemote, valuesFile, type TestRemote } from '../harness/git.js';
@@ -120,6 +125,28 @@ async function runToEnd(app: App, clock: ReturnType<typeof manualClock>, id: str
 async function submit(app: App, body: unknown) {
   return app.api.inject({ method: 'POST', url: '/api/v1/rollouts', payload: body as object, headers: { 'x-wavegate-user': 'alice' } });
 }
+
+describe('the error-budget gate before a wave', () => {
+  it('stays closed while the fleet burns its budget fast, naming the row, and opens when it does not', async () => {
+    const { templates } = await loadTemplates('analysis-templates');
+    const gate = createBudgetGate({
+      source: createPrometheusClient({ baseUrl: prometheus.url, timeoutMs: 5000 }),
+      renderSpecs: (r) => renderMetrics(templates, { templates: r.templates, args: r.args, scopes: r.scopes, intervalMs: r.intervalMs }),
+      now: () => START + 90 * MIN,
+    });
+    const rollout = (service: string) =>
+      newRollout({ id: 'g', plan: { ...fixturePlan(), policies: { ...fixturePlan().policies, budgetGate: { templates: ['error-budget-burn'], args: { service, objective: '99.9' } } } }, fleet: fixtureFleet(), now: 0 });
+    const burning = await gate(rollout('orders'), 0);
+    expect(burning.open).toBe(false);
+    expect(burning.reason).toMatch(/row 14.4× over 1h and 5m fires/);
+    const calm = await gate({ ...rollout('payments'), plan: { ...rollout('payments').plan, policies: { ...rollout('payments').plan.policies, budgetGate: { templates: ['error-budget-burn'], args: { service: 'payments', objective: '99' } } } } }, 0);
+    expect(calm).toMatchObject({ open: true });
+    expect(calm.reason).toMatch(/4 rows quiet/);
+    const nothing = await gate(rollout('no-such-service'), 0);
+    expect(nothing.open).toBe(false);
+    expect(nothing.reason).toMatch(/no data|no series/);
+  });
+});
 
 describe('a rollout across six clusters, promoted and rolled back by Git commits', () => {
   it('promotes a healthy release wave by wave, one readable commit per batch', async () => {
