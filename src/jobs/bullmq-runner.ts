@@ -55,7 +55,8 @@ export class BullmqRunner implements JobRunner {
   constructor(private readonly opts: BullmqRunnerOptions) {
     this.prefix = bullmqPrefix(opts.redisPrefix);
     this.queues = new JobQueues({ connection: opts.connections.queue, prefix: this.prefix });
-    this.jobs = new AnalysisJobs({ ...opts, queues: this.queues });
+    const { store, service, logger, now, clockRate, busyRetryMs, onTick } = opts;
+    this.jobs = new AnalysisJobs({ store, service, logger, now, clockRate, busyRetryMs, onTick, queues: this.queues });
   }
 
   async start(): Promise<void> {
@@ -67,7 +68,8 @@ export class BullmqRunner implements JobRunner {
       await this.queues.queue(ANALYSIS_QUEUE).upsertJobScheduler(
         RECONCILER_ID,
         { every: this.opts.reconcileEveryMs ?? 60_000 },
-        { name: 'analysis.reconcile', data: {}, opts: { attempts: jobCatalog['analysis.reconcile'].attempts } },
+        // One job a minute for ever: keep only the last few finished ones.
+        { name: 'analysis.reconcile', data: {}, opts: { attempts: jobCatalog['analysis.reconcile'].attempts, removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } } },
       );
       await this.jobs.reconcile();
     } catch (err) {

@@ -249,6 +249,18 @@ describe('BullMQ runner: reconciliation and shutdown', () => {
     });
   });
 
+  it('keeps one reconcile schedule for all processes, which heals a lost schedule without a restart', async () => {
+    const { store, clock, runner } = setup();
+    clock.set(T + MIN);
+    const [one, two] = [runner({ reconcileEveryMs: 300 }), runner({ reconcileEveryMs: 300 })];
+    await Promise.all([one.start(), two.start()]);
+    const schedulers = await one.analysisQueue.getJobSchedulers();
+    expect(schedulers).toEqual([expect.objectContaining({ key: 'analysis-reconcile', every: 300, name: 'analysis.reconcile' })]);
+
+    const lost = await running(store); // created behind the runners' backs: no first tick was scheduled
+    await waitFor('the reconcile job to schedule and run its tick', async () => (await store.get(lost.id))!.lastTickEnd === T + MIN);
+  });
+
   it('stop() is bounded while a tick hangs, and another process takes the job over', async () => {
     const { store, ticker, clock, runner } = setup();
     clock.set(T + MIN);
