@@ -26,7 +26,7 @@ const AUTH_FAILURES: RegExp[] = [
   /could not read (username|password)/i,
   /terminal prompts disabled/i,
   /requested URL returned error: 40[134]\b/i,
-  /HTTP Basic: Access denied/i,
+  /access denied/i, // GitLab's "HTTP Basic: Access denied", gitolite, git-daemon hooks
   /permission denied \(/i, // OpenSSH: "Permission denied (publickey)."
   /permission to \S+ denied/i, // GitHub over HTTPS
   /host key verification failed/i,
