@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -133,6 +134,11 @@ export interface OutsideWriter {
   dir: string;
   /** Writes files, commits, and pushes (fetching and rebasing when the branch moved). Returns the sha. */
   commit(files: Record<string, string>, message: string): Promise<string>;
+  /**
+   * The same, synchronously: for a test that must push between two of the adapter's git commands
+   * (from a logger callback), which no asynchronous helper can do deterministically.
+   */
+  commitNow(files: Record<string, string>, message: string): void;
 }
 
 export interface TestRemote {
@@ -235,6 +241,18 @@ export async function createTestRemote(options: { branch?: string; files?: Recor
             await git(dir, ['pull', '--quiet', '--rebase', 'origin', branch]);
           }
           return (await git(dir, ['rev-parse', 'HEAD'])).stdout.trim();
+        },
+        commitNow(files, message) {
+          const run = (args: string[]) =>
+            execFileSync('git', args, { cwd: dir, env: isolatedEnv({ GIT_CEILING_DIRECTORIES: root }), stdio: 'pipe' });
+          run(['pull', '--quiet', '--rebase', 'origin', branch]);
+          for (const [path, content] of Object.entries(files)) {
+            mkdirSync(dirname(join(dir, path)), { recursive: true });
+            writeFileSync(join(dir, path), content);
+          }
+          run(['add', '--all']);
+          run(['commit', '--quiet', '-m', message]);
+          run(['push', '--quiet', 'origin', `HEAD:refs/heads/${branch}`]);
         },
       };
     },
