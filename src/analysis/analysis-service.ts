@@ -6,6 +6,7 @@ import type { Analysis, AnalysisRequest, Measurement, MetricSpec } from '../core
 import { dueTickEnds, lastTickEnd } from '../core/analysis/schedule.js';
 import { AnalysisNotFoundError, StaleRevisionError } from '../errors/store-errors.js';
 import { InvalidAnalysisRequestError } from '../errors/request-errors.js';
+import type { Failpoint } from '../telemetry/failpoints.js';
 import { measureMetric, type QueryLookup } from './measure.js';
 import { prefetchRange } from './replay.js';
 
@@ -26,6 +27,8 @@ export interface AnalysisServiceDeps {
   advance?: AdvanceOptions;
   /** Called after every stored change, for telemetry. */
   onChange?: (before: Analysis | null, after: Analysis, measurements: readonly Measurement[]) => void;
+  /** Crash-test hook (telemetry/failpoints.ts); a no-op in production. */
+  failpoint?: Failpoint;
 }
 
 export class AnalysisService {
@@ -84,6 +87,7 @@ export class AnalysisService {
       if (current.mode === 'retrospective') return await this.replay(current);
       for (const end of dueTickEnds(current, this.deps.now(), this.deps.settleDelayMs ?? 0)) {
         const measurements = await this.measureAll(current.specs, end - current.request.intervalMs, end, (q) => this.deps.source.instant(q, end));
+        this.deps.failpoint?.('analysis.afterMeasure');
         current = await this.save(current, advance(current, end, measurements, this.deps.now(), this.deps.advance), measurements);
         if (current.verdict !== 'running') break;
       }

@@ -13,6 +13,7 @@ import type { RolloutStore } from '../core/rollout/rollout-store.js';
 import { RolloutNotFoundError, StaleRolloutError } from '../errors/rollout-errors.js';
 import { InvalidPlanError } from '../errors/plan-errors.js';
 import { RolloutCommandError } from '../errors/rollout-command-error.js';
+import type { Failpoint } from '../telemetry/failpoints.js';
 import { executeAction, type RolloutWorld } from './execute-action.js';
 
 export interface RolloutServiceDeps {
@@ -31,6 +32,8 @@ export interface RolloutServiceDeps {
   /** Actions one `work` call may perform before yielding (a safety bound, not a pacing rule). */
   maxActionsPerWork?: number;
   onChange?: (before: Rollout | null, after: Rollout) => void;
+  /** Crash-test hook (telemetry/failpoints.ts); a no-op in production. */
+  failpoint?: Failpoint;
 }
 
 /**
@@ -98,11 +101,14 @@ export class RolloutService {
         if (timed !== r) r = await this.save(r, timed);
         const action = decideAction(r, now);
         if (action.kind === 'idle' || action.kind === 'wait') return r;
+        this.deps.failpoint?.('rollout.beforeAction');
         const outcome: ActionOutcome | null = await executeAction(r, action, this.deps.world);
+        this.deps.failpoint?.('rollout.afterAction');
         if (!outcome) return r;
         const next = applyOutcome(r, action, outcome, this.deps.now());
         if (next === r) return r;
         r = await this.save(r, next);
+        this.deps.failpoint?.('rollout.afterSave');
         if (outcome.kind === 'failed' || (outcome.kind === 'convergence' && outcome.pending.length > 0) || (outcome.kind === 'gate' && !outcome.open)) return r;
       }
       return r;

@@ -80,7 +80,8 @@ function applyGitToClusters(): () => void {
           const tag = text ? String((parse(text) as { image: { tag: string } }).image.tag) : null;
           const key = { kind: 'Deployment' as const, namespace: app, name: app };
           const image = `ghcr.io/acme/${app}:${tag}`;
-          if (tag && !kube.cluster(c).get(key)?.spec?.template?.spec?.containers?.some((x: { image: string }) => x.image === image)) kube.cluster(c).setImage(key, image);
+          const spec = kube.cluster(c).get(key)?.spec as { template?: { spec?: { containers?: Array<{ image: string }> } } } | undefined;
+          if (tag && !spec?.template?.spec?.containers?.some((x) => x.image === image)) kube.cluster(c).setImage(key, image);
         }
       }
       await new Promise((r) => setTimeout(r, 50));
