@@ -119,7 +119,7 @@ function requireBinary(name: string, dirs: string[]): string {
   }
   throw new Error(
     `'${name}' is not installed, and the Prometheus adapter tests need a real Prometheus. ` +
-      `Run \`npm run test:deps\` (scripts/install-test-deps.sh installs the Debian package 'prometheus', which provides prometheus and promtool).`,
+      `Run \`npm run test:deps\` (.ci/install-test-deps.sh installs the Debian package 'prometheus', which provides prometheus and promtool).`,
   );
 }
 
