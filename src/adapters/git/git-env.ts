@@ -10,6 +10,7 @@ const PASS_THROUGH = [
   'HOME',
   'TMPDIR',
   'SSH_AUTH_SOCK',
+  'GNUPGHOME', // openpgp signing
   'HTTPS_PROXY',
   'https_proxy',
   'HTTP_PROXY',

@@ -1,4 +1,4 @@
-import { access, mkdir, readdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { GitCommitSummary } from '../../core/rollout/git-change.js';
 import { GitAuthError, GitUnavailableError } from '../../errors/git-errors.js';
@@ -9,6 +9,7 @@ import { withConfig } from './git-env.js';
 import type { GitLogger, GitSigning } from './options.js';
 import { runGit, type GitRunResult } from './run-git.js';
 import type { Scrub } from './scrub.js';
+import { exists, removeStaleLocks } from './stale-locks.js';
 
 export interface WorkCloneContext {
   repo: string;
@@ -200,31 +201,4 @@ export class WorkClone {
 
 function lastLines(text: string): string {
   return text.trim().split('\n').slice(-3).join(' / ');
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Lock files a killed git left behind. Safe to delete: the clone is private to this process and the
- * caller holds its lock, so no live git can own them.
- */
-async function removeStaleLocks(gitDir: string): Promise<void> {
-  const walk = async (dir: string): Promise<void> => {
-    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) await walk(path);
-      else if (entry.name.endsWith('.lock')) await unlink(path).catch(() => undefined);
-    }
-  };
-  for (const name of ['index.lock', 'HEAD.lock', 'packed-refs.lock', 'shallow.lock', 'config.lock']) {
-    await unlink(join(gitDir, name)).catch(() => undefined);
-  }
-  await walk(join(gitDir, 'refs'));
 }

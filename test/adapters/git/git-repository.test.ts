@@ -1,3 +1,5 @@
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   GitBranchUnknownError,
@@ -8,6 +10,7 @@ import {
 } from '../../../src/errors/git-errors.js';
 import {
   createTestRemote,
+  git,
   kustomizationFile,
   kustomizationPath,
   valuesFile,
@@ -228,6 +231,48 @@ describe('git repository: conflicts and refusals', () => {
     expect(commit?.parents).toEqual([before]);
     expect(await remote.readFile(valuesPath('eu-1'))).toBe(valuesFile('eu-1')); // the refused edit is gone
     expect(await remote.readFile(valuesPath('eu-2'))).toContain('tag: "1.4.2"');
+  });
+});
+
+describe('git repository: after a crash', () => {
+  /** The adapter's one working clone under `workDir`. */
+  const cloneIn = async (workDir: string) => join(workDir, (await readdir(workDir))[0] as string);
+
+  it('pushes nothing a killed process left in its clone: an unpushed commit and edited files are discarded', async () => {
+    const workDir = await remote.workDir();
+    const { repository } = await repositoryFor(remote, { workDir });
+    await repository.apply(promotion({ clusters: ['eu-1'], version: '1.4.2', rollout: 'r-a' }));
+    // The state a SIGKILL between `git commit` and `git push` leaves, plus a half-written file.
+    const clone = await cloneIn(workDir);
+    await writeFile(join(clone, 'clusters/us-1/apps/payments/values.yaml'), 'half-written');
+    await git(clone, ['commit', '--quiet', '-am', 'wavegate: the commit that never got pushed']);
+    await writeFile(join(clone, 'clusters/us-2/apps/payments/values.yaml'), 'half-written too');
+    await writeFile(join(clone, 'stray.txt'), 'untracked');
+    const before = await remote.head();
+
+    const restarted = await repositoryFor(remote, { workDir });
+    await restarted.repository.apply(promotion({ clusters: ['eu-2'], version: '1.4.2', rollout: 'r-b' }));
+
+    const [commit] = await remote.log(1);
+    expect(commit?.parents).toEqual([before]);
+    expect(await remote.readFile(valuesPath('us-1'))).toBe(valuesFile('us-1'));
+    expect(await remote.readFile(valuesPath('us-2'))).toBe(valuesFile('us-2'));
+    expect(await remote.readFile('stray.txt')).toBeNull();
+  });
+
+  it('clears the lock files a killed git left in its clone', async () => {
+    const workDir = await remote.workDir();
+    const { repository } = await repositoryFor(remote, { workDir });
+    await repository.apply(promotion({ clusters: ['eu-1'], version: '1.4.2', rollout: 'r-a' }));
+    const clone = await cloneIn(workDir);
+    await writeFile(join(clone, '.git', 'index.lock'), '');
+    await mkdir(join(clone, '.git', 'refs', 'remotes', 'origin'), { recursive: true });
+    await writeFile(join(clone, '.git', 'refs', 'remotes', 'origin', 'main.lock'), '');
+
+    const restarted = await repositoryFor(remote, { workDir });
+    const result = await restarted.repository.apply(promotion({ clusters: ['eu-2'], version: '1.4.2', rollout: 'r-b' }));
+
+    expect(result.created).toBe(true);
   });
 });
 
