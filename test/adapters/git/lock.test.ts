@@ -120,11 +120,11 @@ describe('redis lock (real redis-server)', () => {
     const client = connect();
     const a = createRedisLock({ redis: client, prefix });
     const b = createRedisLock({ redis: connect(), prefix, waitMs: 100, pollMs: 10 });
-    await a.withLock('k', 300, async (signal) => {
-      await pause(900); // three leases
+    await a.withLock('k', 500, async (signal) => {
+      await pause(1_500); // three leases
       expect(signal.aborted).toBe(false);
       expect(await client.pttl(`${prefix}k`)).toBeGreaterThan(0);
-      await expect(b.withLock('k', 300, async () => 'got in')).rejects.toBeInstanceOf(GitUnavailableError);
+      await expect(b.withLock('k', 500, async () => 'got in')).rejects.toBeInstanceOf(GitUnavailableError);
     });
   });
 
