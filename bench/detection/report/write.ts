@@ -12,8 +12,10 @@ import type { TargetRow } from './targets.js';
 export function gitState(root: string): { commit: string; dirty: boolean } {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
   try {
-    // Tracked files only: others' untracked work in progress cannot be imported by committed code.
-    return { commit: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain', '--untracked-files=no', '--', 'src', 'analysis-templates', 'bench/detection') !== '' };
+    // What the benchmark loads: the core, the template code and files, the benchmark. Tracked files
+    // only: untracked work in progress cannot be imported by committed code.
+    const paths = ['src/core', 'src/templates', 'src/errors', 'analysis-templates', 'bench/detection'];
+    return { commit: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain', '--untracked-files=no', '--', ...paths) !== '' };
   } catch {
     return { commit: 'unknown', dirty: true };
   }
