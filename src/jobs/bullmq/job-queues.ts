@@ -54,6 +54,37 @@ export class JobQueues {
     });
   }
 
+  /**
+   * One job scheduler shared by every process (the same `schedulerId` upserts, never duplicates) that
+   * adds catalog job `name` every `everyMs`. It repeats for ever, so only the last few runs are kept.
+   */
+  async repeat<N extends JobName>(name: N, payload: JobPayload<N>, schedulerId: string, everyMs: number): Promise<void> {
+    const def = jobCatalog[name];
+    await this.queue(def.queue).upsertJobScheduler(
+      schedulerId,
+      { every: everyMs },
+      { name, data: parseJobPayload(name, payload), opts: { attempts: def.attempts, removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } } },
+    );
+  }
+
+  /**
+   * Moves to wait every delayed `name` job whose `dueAt` (the service's clock, in its payload) has
+   * passed: how a test on a manual clock, or an operator, runs what is due without waiting for
+   * BullMQ's real-time delay. Returns how many were promoted.
+   */
+  async promoteDue(name: JobName, now: number): Promise<number> {
+    let promoted = 0;
+    for (const job of await this.queue(jobCatalog[name].queue).getDelayed()) {
+      const dueAt = (job.data as { dueAt?: unknown } | undefined)?.dueAt;
+      if (job.name !== name || typeof dueAt !== 'number' || dueAt > now) continue;
+      await job.promote().then(
+        () => promoted++,
+        () => undefined, // taken or moved meanwhile
+      );
+    }
+    return promoted;
+  }
+
   /** Closes every Queue; the injected connection stays open (its opener closes it). */
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
