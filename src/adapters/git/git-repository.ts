@@ -95,9 +95,11 @@ export function createGitRepository(options: GitRepositoryOptions): GitRepositor
         },
         signal,
       );
+      options.failpoint?.('git.afterCommit');
       const outcome = await clone.push(signal);
       if (outcome.kind === 'pushed') {
         const sha = await clone.head(signal);
+        options.failpoint?.('git.afterPush');
         logger?.info({ ...log, sha, attempt, files: edited.map((f) => f.path) }, 'git change pushed');
         return { sha, created: true, attempts: attempt, files };
       }

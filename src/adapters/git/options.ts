@@ -62,4 +62,9 @@ export interface GitRepositoryOptions {
   /** Commit dates (ms since the epoch). */
   now?: () => number;
   logger?: GitLogger;
+  /**
+   * Crash-test hook (telemetry/failpoints.ts), passed `git.afterCommit` between the local commit and
+   * the push and `git.afterPush` after a successful push; a no-op in production.
+   */
+  failpoint?: (name: string) => void;
 }
