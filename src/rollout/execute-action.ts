@@ -55,8 +55,15 @@ async function perform(r: Rollout, action: RolloutAction, world: RolloutWorld): 
           ? { kind: 'yamlField', path: w.path, field: git.target.field, value: w.version, expect: w.expect }
           : { kind: 'kustomizeImage', path: w.path, image: git.target.image, newTag: w.version, expect: w.expect },
       );
-      const result = await world.git.apply({ repo: git.repo, branch: git.branch, edits, ...message });
+      const result = await world.git.apply({ repo: git.repo, branch: git.branch, edits, ...message, ...(action.pullRequestBranch ? { pushBranch: action.pullRequestBranch } : {}) });
       return { kind: 'committed', sha: result.sha, created: result.created };
+    }
+    case 'checkMerged': {
+      const pending: string[] = [];
+      for (const w of action.writes) {
+        if (readVersion(await world.git.readFile(git.repo, git.branch, w.path), git.target) !== w.version) pending.push(w.cluster);
+      }
+      return { kind: 'merged', pending };
     }
     case 'checkConvergence': {
       const pending: Array<{ cluster: string; reason: string }> = [];

@@ -17,7 +17,11 @@ export type RolloutAction =
       wave: string;
       /** cluster → version to write and the file to write it in. */
       writes: Array<{ cluster: string; path: string; version: string; expect: string[] }>;
+      /** Pull-request mode: push the commit to this new branch instead of the target branch. */
+      pullRequestBranch?: string;
     }
+  /** Pull-request mode: has the target branch taken the change (merged, squashed or rebased)? */
+  | { kind: 'checkMerged'; epoch: number; writes: Array<{ cluster: string; path: string; version: string }> }
   | { kind: 'checkConvergence'; epoch: number; clusters: Array<{ cluster: string; version: string }> }
   | {
       kind: 'startAnalysis';
@@ -42,6 +46,7 @@ export type ActionOutcome =
   | { kind: 'versions'; versions: Record<string, string | null> }
   | { kind: 'gate'; open: boolean; reason: string }
   | { kind: 'committed'; sha: string; created: boolean }
+  | { kind: 'merged'; pending: string[] }
   | { kind: 'convergence'; pending: Array<{ cluster: string; reason: string }> }
   | { kind: 'analysisStarted'; analysisId: string }
   | { kind: 'analysis'; analysisId: string; verdict: Verdict; headline: string }

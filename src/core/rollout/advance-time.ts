@@ -17,6 +17,8 @@ export function advanceTime(r: Rollout, now: number): Rollout {
       return now - s.since > p.maxStepMs ? pause(r, `the error-budget gate stayed closed for ${minutes(now - s.since)}: ${s.lastReason ?? 'no reason'}`, now) : r;
     case 'promote':
       return now - s.since > p.maxStepMs ? pause(r, `could not commit the promotion for ${minutes(now - s.since)}: ${s.lastError ?? 'no error recorded'}`, now) : r;
+    case 'awaitMerge':
+      return now - s.since > p.maxStepMs ? pause(r, `the pull request branch ${s.branch} was not merged within ${minutes(p.maxStepMs)}`, now) : r;
     case 'converge':
       return now - s.since > p.convergenceTimeoutMs
         ? startRollback(r, `clusters ${s.pending.join(', ')} did not run ${r.version} within ${minutes(p.convergenceTimeoutMs)}`, now, 'rolledBack')

@@ -35,6 +35,16 @@ export function applyOutcome(r: Rollout, action: RolloutAction, outcome: ActionO
       }
       return r;
     }
+    case 'merged': {
+      if (s.kind !== 'awaitMerge') return r;
+      if (outcome.pending.length > 0) return r;
+      const clusters = s.writes.map((w) => w.cluster);
+      const merged = { kind: 'merged', detail: `${s.branch} reached ${r.plan.git.branch}` };
+      if (s.action === 'promote') {
+        return enter({ ...r, touched: [...new Set([...r.touched, ...clusters])] }, { kind: 'converge', wave: s.wave, batch: s.batch, since: now, pending: clusters }, now, merged);
+      }
+      return enter({ ...r, touched: [] }, { kind: 'rollbackConverge', since: now, reason: s.reason ?? 'rollback', finalStatus: s.finalStatus ?? 'rolledBack', pending: clusters }, now, merged);
+    }
     case 'analysisStarted': {
       if (s.kind !== 'analyse' || action.kind !== 'startAnalysis') return r;
       const wave = r.waves[s.wave]!.name;
@@ -51,6 +61,14 @@ function applyCommit(r: Rollout, action: RolloutAction, outcome: Extract<ActionO
   const clusters = action.writes.map((w) => w.cluster);
   const commits = [...r.commits, { action: action.action, wave: action.wave, clusters, sha: outcome.sha, created: outcome.created, at: now }];
   const s = r.stage;
+  if (action.pullRequestBranch && (s.kind === 'promote' || s.kind === 'rollback')) {
+    const writes = action.writes.map(({ cluster, path, version }) => ({ cluster, path, version }));
+    const waiting =
+      s.kind === 'promote'
+        ? { kind: 'awaitMerge' as const, action: 'promote' as const, wave: s.wave, batch: s.batch, since: now, branch: action.pullRequestBranch, writes }
+        : { kind: 'awaitMerge' as const, action: 'rollback' as const, wave: 0, batch: 0, since: now, branch: action.pullRequestBranch, writes, reason: s.reason, finalStatus: s.finalStatus };
+    return enter({ ...r, commits }, waiting, now, { kind: 'pullRequest', detail: `branch ${action.pullRequestBranch} at ${outcome.sha.slice(0, 12)} waits to be merged` });
+  }
   if (s.kind === 'promote') {
     const touched = [...new Set([...r.touched, ...clusters])];
     return enter({ ...r, commits, touched }, { kind: 'converge', wave: s.wave, batch: s.batch, since: now, pending: clusters }, now, { kind: 'promoted', detail: `${clusters.join(', ')} at ${outcome.sha.slice(0, 12)}` });

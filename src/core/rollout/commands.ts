@@ -19,10 +19,10 @@ export function applyCommand(r: Rollout, cmd: RolloutCommand, now: number): Roll
   switch (cmd.kind) {
     case 'pause':
       if (r.status === 'paused') return r;
-      if (s.kind === 'rollback' || s.kind === 'rollbackConverge') throw new RolloutCommandRefused('a rollback cannot be paused');
+      if (s.kind === 'rollback' || s.kind === 'rollbackConverge' || (s.kind === 'awaitMerge' && s.action === 'rollback')) throw new RolloutCommandRefused('a rollback cannot be paused');
       return pause(r, `paused by ${cmd.by}: ${cmd.why}`, now, cmd.by);
     case 'abort':
-      if (s.kind === 'rollback' || s.kind === 'rollbackConverge') throw new RolloutCommandRefused('the rollout is already rolling back');
+      if (s.kind === 'rollback' || s.kind === 'rollbackConverge' || (s.kind === 'awaitMerge' && s.action === 'rollback')) throw new RolloutCommandRefused('the rollout is already rolling back');
       return startRollback(r, `aborted by ${cmd.by}: ${cmd.why}`, now, 'aborted', cmd.by);
     case 'resume':
       if (r.status !== 'paused') throw new RolloutCommandRefused('the rollout is not paused');
@@ -46,6 +46,7 @@ function restartStage(r: Rollout, now: number): Rollout {
     case 'promote':
       return enter(r, { ...s, since: now, lastError: null }, now);
     case 'converge':
+    case 'awaitMerge':
       return enter(r, { ...s, since: now }, now);
     case 'snapshot':
       return enter(r, { kind: 'snapshot', since: now }, now);

@@ -18,14 +18,18 @@ export function decideAction(r: Rollout, now: number): RolloutAction {
       return { kind: 'idle', reason: `waiting for approval of wave ${r.waves[s.wave]!.name}` };
     case 'promote': {
       const clusters = r.waves[s.wave]!.batches[s.batch]!;
+      const wave = r.waves[s.wave]!.name;
       return {
         kind: 'commit',
         epoch: r.epoch,
         action: 'promote',
-        wave: r.waves[s.wave]!.name,
+        wave,
         writes: clusters.map((c) => ({ cluster: c, path: path(c), version: r.version, expect: [r.previous[c]!, r.version] })),
+        ...pullRequestBranch(r, 'promote', wave),
       };
     }
+    case 'awaitMerge':
+      return { kind: 'checkMerged', epoch: r.epoch, writes: s.writes };
     case 'converge':
       return { kind: 'checkConvergence', epoch: r.epoch, clusters: s.pending.map((c) => ({ cluster: c, version: r.version })) };
     case 'bake':
@@ -53,12 +57,18 @@ export function decideAction(r: Rollout, now: number): RolloutAction {
         action: 'rollback',
         wave: currentWaveName(r),
         writes: r.touched.map((c) => ({ cluster: c, path: path(c), version: r.previous[c]!, expect: [r.version, r.previous[c]!] })),
+        ...pullRequestBranch(r, 'rollback', currentWaveName(r)),
       };
     case 'rollbackConverge':
       return { kind: 'checkConvergence', epoch: r.epoch, clusters: s.pending.map((c) => ({ cluster: c, version: r.previous[c]! })) };
     case 'done':
       return { kind: 'idle', reason: `finished: ${r.status}` };
   }
+}
+
+/** Pull-request mode: one new branch per change (the epoch makes it unique and a replay finds it). */
+function pullRequestBranch(r: Rollout, action: 'promote' | 'rollback', wave: string): { pullRequestBranch?: string } {
+  return r.plan.git.pullRequest ? { pullRequestBranch: `wavegate/${r.app}/${r.id.slice(0, 8)}/${action}-${wave}-e${r.epoch}` } : {};
 }
 
 /** The wave the rollout was in when it stopped moving forward (for rollback commit messages). */

@@ -59,6 +59,11 @@ export interface GitChange {
    * is compared.
    */
   idempotencyTrailers: string[];
+  /**
+   * Pull-request mode: build the commit on `branch` but push it to this new branch, for a person (or a
+   * forge's merge queue) to merge. A replay finds the branch and its commit instead of pushing again.
+   */
+  pushBranch?: string;
 }
 
 export interface GitChangeResult {

@@ -20,6 +20,20 @@ export type Stage =
   | { kind: 'approval'; wave: number; since: number }
   /** Committing the new version for one batch of the wave. */
   | { kind: 'promote'; wave: number; batch: number; since: number; lastError: string | null }
+  /** Pull-request mode: the change is on its own branch; waiting for a person to merge it. */
+  | {
+      kind: 'awaitMerge';
+      action: 'promote' | 'rollback';
+      /** Promote: the wave and batch; rollback: the wave it was in. */
+      wave: number;
+      batch: number;
+      since: number;
+      branch: string;
+      writes: Array<{ cluster: string; path: string; version: string }>;
+      /** Rollback only: why, and how the rollout ends. */
+      reason?: string;
+      finalStatus?: 'rolledBack' | 'aborted';
+    }
   /** Waiting for the batch's clusters to run the new version. */
   | { kind: 'converge'; wave: number; batch: number; since: number; pending: string[] }
   /** Letting the wave settle before judging it. */

@@ -195,6 +195,36 @@ describe('the rollout state machine', () => {
   });
 });
 
+describe('pull-request mode', () => {
+  it('pushes each change to its own branch and waits for the merge before converging', () => {
+    const p = plan();
+    p.git = { ...p.git, pullRequest: true };
+    let r = start(p);
+    const w = world(['pass', 'pass', 'pass']);
+    while (r.stage.kind !== 'awaitMerge') r = applyOutcome(r, decideAction(r, 0), w.perform(decideAction(r, 0))!, 0);
+    expect(w.commits[0]!.pullRequestBranch).toMatch(/^wavegate\/payments\/r1\/promote-eu-canary-e\d+$/);
+    expect(r.touched).toEqual([]);
+    const check = decideAction(r, 1000);
+    expect(check.kind).toBe('checkMerged');
+    r = applyOutcome(r, check, { kind: 'merged', pending: ['eu-west-1a'] }, 1000);
+    expect(r.stage.kind).toBe('awaitMerge');
+    r = applyOutcome(r, check, { kind: 'merged', pending: [] }, 2000);
+    expect(r.stage.kind).toBe('converge');
+    expect(r.touched).toEqual(['eu-west-1a']);
+  });
+
+  it('pauses when nobody merges within the step deadline', () => {
+    const p = plan();
+    p.git = { ...p.git, pullRequest: true };
+    let r = start(p);
+    const w = world([]);
+    while (r.stage.kind !== 'awaitMerge') r = applyOutcome(r, decideAction(r, 0), w.perform(decideAction(r, 0))!, 0);
+    r = advanceTime(r, 31 * MIN);
+    expect(r.status).toBe('paused');
+    expect(r.pausedReason).toMatch(/was not merged within 30 min/);
+  });
+});
+
 describe('plan validation against the fleet', () => {
   it('names the field of every problem', () => {
     const p = plan();
