@@ -1,6 +1,6 @@
 import { isAbsolute } from 'node:path';
 import type { GitChange, GitChangeResult, GitCommitSummary, GitRepository } from '../../core/rollout/git-change.js';
-import { GitEditInvalidError, GitRepoUnknownError, GitUnavailableError } from '../../errors/git-errors.js';
+import { GitConflictError, GitEditInvalidError, GitRepoUnknownError, GitUnavailableError } from '../../errors/git-errors.js';
 import { applyEdits } from './apply-edits.js';
 import { backoffDelay, defaultSleep } from './backoff.js';
 import { formatCommitMessage } from './commit-message.js';
@@ -96,6 +96,7 @@ export function createGitRepository(options: GitRepositoryOptions): GitRepositor
         signal,
       );
       options.failpoint?.('git.afterCommit');
+      if (change.pushBranch) return pushToOwnBranch(rt, clone, change, { attempt, files, signal });
       const outcome = await clone.push(signal);
       if (outcome.kind === 'pushed') {
         const sha = await clone.head(signal);
@@ -113,6 +114,28 @@ export function createGitRepository(options: GitRepositoryOptions): GitRepositor
       logger?.info({ ...log, attempt, delayMs, reason: outcome.reason }, 'git push lost a race; re-applying on the new head');
       await sleep(delayMs, signal);
     }
+  }
+
+  /**
+   * Pull-request mode: the commit goes to its own new branch. The branch name is unique per change, so
+   * finding it already there means a replay: its head carrying the same idempotency trailers is our
+   * earlier push; anything else there is a conflict for a person to sort out.
+   */
+  async function pushToOwnBranch(rt: RepoRuntime, clone: WorkClone, change: GitChange, ctx: { attempt: number; files: string[]; signal: AbortSignal }): Promise<GitChangeResult> {
+    const branch = change.pushBranch!;
+    const outcome = await clone.push(ctx.signal, branch);
+    if (outcome.kind === 'pushed') {
+      const sha = await clone.head(ctx.signal);
+      logger?.info({ repo: rt.name, branch, sha }, 'git change pushed to its pull-request branch');
+      return { sha, created: true, attempts: ctx.attempt, files: ctx.files };
+    }
+    const existing = await clone.otherBranchHead(branch, ctx.signal);
+    const same = existing && change.idempotencyTrailers.every((name) => {
+      const want = change.trailers.find(([k]) => k === name)?.[1];
+      return want !== undefined && existing.trailers.some(([k, v]) => k === name && v === want);
+    });
+    if (existing && same) return { sha: existing.sha, created: false, attempts: ctx.attempt, files: ctx.files };
+    throw new GitConflictError(`the branch ${branch} of ${rt.name} already holds another change`, { repo: rt.name, branch });
   }
 
   return {

@@ -12,6 +12,7 @@ export function validateChange(change: GitChange): void {
     throw new GitEditInvalidError(`${input}: ${why}`, { repo: change.repo, branch: change.branch, input });
   };
   if (!validBranch(change.branch)) fail('branch', 'not a valid branch name');
+  if (change.pushBranch !== undefined && (!validBranch(change.pushBranch) || change.pushBranch === change.branch)) fail('pushBranch', 'not a valid branch name, or the target branch itself');
   if (change.edits.length === 0) fail('edits', 'a change needs at least one edit');
   change.edits.forEach((edit, i) => {
     if (!safePath(edit.path)) fail(`edits[${i}].path`, 'must be a relative path inside the repository, without .. or .git');

@@ -59,6 +59,21 @@ export class WorkClone {
     if (result.code !== 0) throw remoteFailure(result, this.ctx.scrub(result.stderr), this.remote('fetch'));
   }
 
+  /**
+   * The newest commit of another branch of the remote (a pull-request branch), or null when the
+   * remote has no such branch.
+   */
+  async otherBranchHead(branch: string, signal?: AbortSignal): Promise<GitCommitSummary | null> {
+    const ref = `refs/wavegate/other/${branch}`;
+    const args = ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', this.ctx.url, `+refs/heads/${branch}:${ref}`];
+    const result = await this.run(args, { signal });
+    if (result.code !== 0) {
+      if (/couldn't find remote ref|not our ref/i.test(result.stderr)) return null;
+      throw remoteFailure(result, this.ctx.scrub(result.stderr), this.remote('fetch'));
+    }
+    return (await this.log(ref, 1, signal))[0] ?? null;
+  }
+
   /** The sha `remoteRef` holds since the last fetch. */
   remoteHead(signal?: AbortSignal): Promise<string> {
     return this.revParse(this.remoteRef, signal);
@@ -140,8 +155,8 @@ export class WorkClone {
   }
 
   /** Pushes HEAD to the branch, fast-forward only: no `+`, no `--force`, ever. */
-  async push(signal?: AbortSignal): Promise<PushOutcome> {
-    const args = ['push', '--porcelain', '--no-progress', '--no-verify', this.ctx.url, `HEAD:refs/heads/${this.ctx.branch}`];
+  async push(signal?: AbortSignal, toBranch: string = this.ctx.branch): Promise<PushOutcome> {
+    const args = ['push', '--porcelain', '--no-progress', '--no-verify', this.ctx.url, `HEAD:refs/heads/${toBranch}`];
     const result = await this.run(args, { signal });
     return pushOutcome(result, this.ctx.scrub(result.stderr), this.remote('push'));
   }
