@@ -9,8 +9,9 @@ import { SCENARIOS } from '../../bench/detection/scenarios.js';
  * (shipped templates, newAnalysis + advance every minute) and the false-rollback rate must be
  * compatible with α. Simulation noise: with k rollbacks in n seeded runs, the test fails only if
  * the one-sided 99.9% Clopper-Pearson lower bound exceeds α — a judge whose true rate is ≤ α fails
- * it with probability ≤ 0.1%. (With n = 100 that means k ≥ 6; the full benchmark's 2,000 runs per
- * scenario give the rates themselves: `npm run bench:detection`.)
+ * it with probability ≤ 0.1%. (n = 100 runs for 15-minute budgets, 60 for 30-minute ones: it fails
+ * at k ≥ 6 and k ≥ 5; the full benchmark's 2,000 runs per scenario give the rates themselves:
+ * `npm run bench:detection`.)
  */
 
 /**
