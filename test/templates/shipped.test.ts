@@ -67,7 +67,7 @@ describe('the templates shipped in analysis-templates/', () => {
       queries: {
         canary: { buckets: `sum by (le) (increase(http_request_duration_seconds_bucket{service="checkout", ${canary}}[60s]))` },
       },
-      bounds: [0.5],
+      bounds: [],
       quantileBounds: [{ quantile: 0.99, maxSeconds: 1 }],
       distributionTest: true,
     });

@@ -6,6 +6,7 @@ import { okData } from './interval-counts.js';
 import { formatPercent, safeRate, type JudgeContext, type MetricJudgement } from './judgement.js';
 import { measurementHealth, unmeasurableReason } from './measurement-health.js';
 import { DEFAULT_PHI, poissonUpperBound } from './poisson-bound.js';
+import { MIN_INFORMATIVE_INTERVALS } from './rate-comparison.js';
 import { describeMissing } from './ratio-judge.js';
 
 /**
@@ -27,7 +28,8 @@ export function judgeBurnRate(spec: BurnRateMetricSpec, measurements: readonly M
   const lambda0 = spec.maxBurn * budget * total;
   const logE = total > 0 ? gammaPoissonOneSidedLogBF(bad, lambda0, DEFAULT_PHI) : 0;
   const threshold = logThreshold(ctx.alpha);
-  const fired = logE >= threshold;
+  // Bursts inflate a single interval's count (rate-comparison.ts): never fail on one interval alone.
+  const fired = logE >= threshold && data.length >= MIN_INFORMATIVE_INTERVALS;
   const rate = safeRate(bad, total);
   const burn = rate === null ? null : burnRate(rate, spec.objective);
   const burnUpper = total > 0 ? burnRate(poissonUpperBound(bad, ctx.alpha) / total, spec.objective) : Infinity;

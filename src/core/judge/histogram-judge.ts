@@ -8,7 +8,7 @@ import { okData } from './interval-counts.js';
 import { formatPercent, formatRatio, type JudgeContext, type MetricJudgement } from './judgement.js';
 import { measurementHealth, unmeasurableReason } from './measurement-health.js';
 import { DEFAULT_PHI, poissonUpperBound } from './poisson-bound.js';
-import { compareRates, missingEvents, type RateComparison } from './rate-comparison.js';
+import { compareRates, MIN_INFORMATIVE_INTERVALS, missingEvents, type RateComparison } from './rate-comparison.js';
 import { describeMissing } from './ratio-judge.js';
 
 type HistogramData = { canary: Buckets; baseline: Buckets };
@@ -28,8 +28,10 @@ export function judgeHistogram(spec: HistogramMetricSpec, measurements: readonly
   const alpha = splitAlpha(ctx.alpha, Math.max(1, nTests));
 
   const tails = bounds.map((bound) => tailTest(data, bound, spec.tolerance, alpha));
-  const quantiles = spec.quantileBounds.map((qb) => quantileTest(data, qb, alpha));
-  const shape = spec.distributionTest ? distributionTest(data, alpha) : null;
+  // Like the tail tests (rate-comparison.ts), no test may fail on one interval's data alone.
+  const enoughIntervals = data.length >= MIN_INFORMATIVE_INTERVALS;
+  const quantiles = spec.quantileBounds.map((qb) => quantileTest(data, qb, alpha)).map((q) => ({ ...q, fired: q.fired && enoughIntervals }));
+  const shape = spec.distributionTest ? ((t) => ({ ...t, fired: t.fired && enoughIntervals }))(distributionTest(data, alpha)) : null;
   const totals = pooledTotals(data);
   const missing = missingEvents({ nA: totals.baseline, xA: 0, nB: totals.canary, xB: 0 }, spec.minEvents);
 
@@ -73,12 +75,16 @@ function hasObservations(d: HistogramData): boolean {
   return d.canary.le.length > 0 && d.baseline.le.length > 0;
 }
 
-/** Without configured bounds, test at the baseline's p99 bucket of the first interval (fixed thereafter). */
+/**
+ * Without configured bounds, test at the bucket holding the baseline's p95 in the first interval
+ * (fixed thereafter). A bound beyond the baseline's p99 sees too few slow requests to notice a
+ * +10% tail (docs/judgment.md: 9% vs 65% power at 10 req/s).
+ */
 function derivedBounds(data: readonly HistogramData[]): number[] {
   const first = data.find((d) => last(d.baseline.cumulative) > 0);
   if (!first) return [];
-  const p99 = histogramQuantile(0.99, first.baseline.le, first.baseline.cumulative);
-  const le = first.baseline.le.find((b) => b >= p99 && Number.isFinite(b));
+  const p95 = histogramQuantile(0.95, first.baseline.le, first.baseline.cumulative);
+  const le = first.baseline.le.find((b) => b >= p95 && Number.isFinite(b));
   return le === undefined ? [] : [le];
 }
 
@@ -111,26 +117,32 @@ function quantileTest(data: readonly HistogramData[], qb: { quantile: number; ma
 function distributionTest(data: readonly HistogramData[], alpha: number) {
   const k = data[0]?.canary.le.length ?? 0;
   const perBucket: IntervalCounts[][] = Array.from({ length: k }, () => []);
-  let meanIdxA = 0;
-  let meanIdxB = 0;
   for (const d of data) {
     if (d.canary.le.length !== k || d.baseline.le.length !== k) continue;
     const a = bucketCounts(d.baseline.cumulative);
     const b = bucketCounts(d.canary.cumulative);
     const nA = last(d.baseline.cumulative);
     const nB = last(d.canary.cumulative);
-    for (let j = 0; j < k; j++) {
-      perBucket[j]!.push({ nA, xA: a[j] ?? 0, nB, xB: b[j] ?? 0 });
-      meanIdxA += j * (a[j] ?? 0);
-      meanIdxB += j * (b[j] ?? 0);
-    }
+    for (let j = 0; j < k; j++) perBucket[j]!.push({ nA, xA: a[j] ?? 0, nB, xB: b[j] ?? 0 });
   }
-  const totals = pooledTotals(data);
-  // The shape test is two-sided; only a canary that is slower on average may fail the metric.
-  const slower = totals.canary > 0 && totals.baseline > 0 && meanIdxB / totals.canary > meanIdxA / totals.baseline;
+  // The shape test is two-sided; only a canary with the heavier tail (the share above the baseline's
+  // p90 bucket) may fail the metric. A mean-bucket gate halved its power: a tail can widen while the
+  // median stays put (docs/judgment.md).
+  const slower = heavierTail(data);
   const logE = distributionShiftLogE(perBucket);
   const threshold = logThreshold(alpha);
   return { logEValue: logE, logThreshold: threshold, fired: slower && logE >= threshold, slower };
+}
+
+function heavierTail(data: readonly HistogramData[]): boolean {
+  const canary = sumBuckets(data.map((d) => d.canary));
+  const baseline = sumBuckets(data.map((d) => d.baseline));
+  if (!canary || !baseline || last(canary.cumulative) <= 0 || last(baseline.cumulative) <= 0) return false;
+  const p90 = histogramQuantile(0.9, baseline.le, baseline.cumulative);
+  const bound = baseline.le.find((b) => b >= p90 && Number.isFinite(b));
+  if (bound === undefined) return false;
+  const share = (b: Buckets) => slowCount(b.le, b.cumulative, bound).slow / last(b.cumulative);
+  return share(canary) > share(baseline);
 }
 
 function pooledTotals(data: readonly HistogramData[]) {

@@ -1,3 +1,4 @@
+import { splitDispersion, temper, temporalDispersion } from '../stats/dispersion.js';
 import { rateRatioConfidenceSequence, rateRatioLogE, type IntervalCounts } from '../stats/rate-ratio.js';
 import { logThreshold } from './alpha.js';
 import { sumIntervals } from './interval-counts.js';
@@ -20,6 +21,8 @@ export interface RateComparison {
   canaryRate: number | null;
   baselineRate: number | null;
   totals: IntervalCounts;
+  /** The dispersion φ the evidence was divided by (1 = independent bad events). */
+  dispersion: number;
 }
 
 export interface RateComparisonOptions {
@@ -28,13 +31,33 @@ export interface RateComparisonOptions {
   tolerance: number;
 }
 
+/**
+ * Bad events must have been seen in this many intervals before the test may fire: one interval
+ * cannot show its own dispersion, and a burst inside it would otherwise count as independent evidence.
+ */
+export const MIN_INFORMATIVE_INTERVALS = 2;
+
+/**
+ * Overdispersion guard (docs/statistics.md, "Bursts"): the evidence is divided by φ, the larger of
+ * the canary/baseline split's Pearson dispersion and the baseline's own burstiness over time.
+ */
+export function dispersionOf(intervals: readonly IntervalCounts[]): number {
+  const split = splitDispersion(intervals).phi;
+  const baseline = temporalDispersion(intervals.map((iv) => ({ n: iv.nA, x: iv.xA })));
+  return Math.min(50, Math.max(1, split, baseline));
+}
+
 export function compareRates(intervals: readonly IntervalCounts[], opts: RateComparisonOptions): RateComparison {
   const totals = sumIntervals(intervals);
-  const logE = rateRatioLogE(intervals, { rNull: opts.tolerance });
+  const phi = dispersionOf(intervals);
+  const tempered = temper(intervals, phi);
+  const logE = rateRatioLogE(tempered, { rNull: opts.tolerance });
   const threshold = logThreshold(opts.alpha);
-  const cs = rateRatioConfidenceSequence(intervals, opts.alpha);
+  const cs = rateRatioConfidenceSequence(tempered, opts.alpha);
+  const informative = intervals.filter((iv) => iv.xA + iv.xB > 0 && iv.nA > 0 && iv.nB > 0).length;
   return {
-    fired: logE >= threshold,
+    fired: logE >= threshold && informative >= MIN_INFORMATIVE_INTERVALS,
+    dispersion: phi,
     logEValue: logE,
     logThreshold: threshold,
     lower: cs.lower,

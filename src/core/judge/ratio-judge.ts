@@ -1,11 +1,11 @@
 import type { Evidence, Measurement, RatioMetricSpec } from '../analysis/model.js';
 import { gammaPoissonOneSidedLogBF } from '../stats/poisson-burn.js';
-import { logThreshold, splitAlpha } from './alpha.js';
+import { logThreshold } from './alpha.js';
 import { complement, okData, toIntervalCounts } from './interval-counts.js';
 import { formatPercent, formatRatio, type JudgeContext, type MetricJudgement } from './judgement.js';
 import { measurementHealth, unmeasurableReason } from './measurement-health.js';
 import { DEFAULT_PHI, poissonUpperBound } from './poisson-bound.js';
-import { compareRates, missingEvents } from './rate-comparison.js';
+import { compareRates, MIN_INFORMATIVE_INTERVALS, missingEvents } from './rate-comparison.js';
 
 /**
  * A ratio metric (bad/total per scope): the relative test of canary vs baseline, plus an optional
@@ -15,10 +15,13 @@ export function judgeRatio(spec: RatioMetricSpec, measurements: readonly Measure
   const health = measurementHealth(measurements);
   const orient = spec.direction === 'decrease' ? complement : (c: { total: number; bad: number }) => c;
   const intervals = okData(measurements, 'ratio').map((d) => toIntervalCounts(orient(d.baseline), orient(d.canary)));
-  const testAlpha = splitAlpha(ctx.alpha, spec.maxRate === undefined ? 1 : 2);
+  // The relative test is what catches regressions; the absolute bound is a backstop, so it gets a
+  // small share of α (half each cost the relative test a minute on 2× regressions; docs/judgment.md).
+  const testAlpha = spec.maxRate === undefined ? ctx.alpha : ctx.alpha * 0.9;
+  const absAlpha = ctx.alpha * 0.1;
 
   const rel = compareRates(intervals, { alpha: testAlpha, tolerance: spec.tolerance });
-  const abs = spec.maxRate === undefined ? null : absoluteBound(rel.totals.xB, rel.totals.nB, spec.maxRate, testAlpha);
+  const abs = spec.maxRate === undefined ? null : absoluteBound(rel.totals.xB, rel.totals.nB, spec.maxRate, absAlpha, intervals.length >= MIN_INFORMATIVE_INTERVALS);
   const missing = missingEvents(rel.totals, spec.minEvents);
 
   const evidence: Evidence = {
@@ -26,7 +29,7 @@ export function judgeRatio(spec: RatioMetricSpec, measurements: readonly Measure
       canary: { total: rel.totals.nB, bad: rel.totals.xB },
       baseline: { total: rel.totals.nA, bad: rel.totals.xA },
     },
-    estimates: { canaryRate: rel.canaryRate, baselineRate: rel.baselineRate, ratio: rel.ratio },
+    estimates: { canaryRate: rel.canaryRate, baselineRate: rel.baselineRate, ratio: rel.ratio, dispersion: rel.dispersion },
     interval: { quantity: 'rate ratio (canary / baseline)', lower: rel.lower, upper: rel.upper, confidence: 1 - testAlpha },
     logEValue: rel.logEValue,
     logThreshold: rel.logThreshold,
@@ -63,12 +66,12 @@ export function judgeRatio(spec: RatioMetricSpec, measurements: readonly Measure
   return { verdict: 'running', evidence, reason: enough ? `${rates}, interval ${band}` : `waiting for events: ${describeMissing(missing)}` };
 }
 
-function absoluteBound(bad: number, total: number, maxRate: number, alpha: number) {
+function absoluteBound(bad: number, total: number, maxRate: number, alpha: number, mayFire: boolean) {
   const lambda0 = maxRate * total;
   const logE = total > 0 ? gammaPoissonOneSidedLogBF(bad, lambda0, DEFAULT_PHI) : 0;
   const threshold = logThreshold(alpha);
   const upperRate = total > 0 ? poissonUpperBound(bad, alpha) / total : Infinity;
-  return { logEValue: logE, logThreshold: threshold, fired: logE >= threshold, upperRate };
+  return { logEValue: logE, logThreshold: threshold, fired: mayFire && logE >= threshold, upperRate };
 }
 
 export function describeMissing(missing: Record<string, number>): string {

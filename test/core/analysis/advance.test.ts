@@ -50,10 +50,10 @@ describe('advancing an analysis tick by tick', () => {
     const spec = ratioSpec({ critical: false });
     const other = burnSpec();
     let a = start([spec, other]);
-    a = advance(a, MIN, [ratioMeasurement(spec, 0, { total: 600, bad: 30 }, { total: 5400, bad: 27 }), noData(other, 0)], MIN);
+    for (let i = 0; i < 2; i++) a = advance(a, (i + 1) * MIN, [ratioMeasurement(spec, i, { total: 600, bad: 30 }, { total: 5400, bad: 27 }), noData(other, i)], (i + 1) * MIN);
     expect(a.metrics[0]!.verdict).toBe('fail');
     const failedAt = a.metrics[0]!.decidedAt;
-    for (let i = 1; i < 5; i++) a = advance(a, (i + 1) * MIN, [ratioMeasurement(spec, i, { total: 60000, bad: 10 }, { total: 540000, bad: 2700 }), noData(other, i)], (i + 1) * MIN);
+    for (let i = 2; i < 6; i++) a = advance(a, (i + 1) * MIN, [ratioMeasurement(spec, i, { total: 60000, bad: 10 }, { total: 540000, bad: 2700 }), noData(other, i)], (i + 1) * MIN);
     expect(a.metrics[0]!.verdict).toBe('fail');
     expect(a.metrics[0]!.decidedAt).toBe(failedAt);
   });

@@ -123,7 +123,7 @@ describe('explaining analyses judged by the real judges', () => {
     expect(a.verdict).toBe('fail');
     const e = buildExplanation(a, OPTS);
     expect(e.headline).toMatch(/slo\/availability-burn — canary error-budget burn 10\.00× \(\d+(\.\d+)?% upper bound [\d.]+×, limit 2\.00×, objective 99\.9%\)/);
-    expect(e.headline).toContain('200 bad of 20,000 canary events');
+    expect(e.headline).toContain('400 bad of 40,000 canary events');
     expectCleanRenderings(a);
   });
 
@@ -142,7 +142,7 @@ describe('explaining analyses judged by the real judges', () => {
     expect(a.verdict).toBe('fail');
     const e = buildExplanation(a, OPTS);
     expect(e.headline).toContain('checkout success rate 98.0% on the canary vs 99.5% on the baseline: shortfall ratio (1 − rate) 4.00×');
-    expect(e.headline).toContain('400 bad of 20,000 canary events vs 900 of 180,000 on the baseline');
+    expect(e.headline).toContain('800 bad of 40,000 canary events vs 1,800 of 360,000 on the baseline');
     expectCleanRenderings(a);
   });
 
