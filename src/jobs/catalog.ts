@@ -26,6 +26,11 @@ export interface JobDefinition<S extends z.ZodTypeAny = z.ZodTypeAny> extends Jo
 const define = <S extends z.ZodTypeAny>(queue: string, schema: S, policy: JobPolicy): JobDefinition<S> => ({ queue, schema, ...policy });
 
 export const ANALYSIS_QUEUE = 'wavegate-analysis';
+/**
+ * Rollout work has its own queue: its jobs hold Git locks and wait on clusters for seconds, so they get
+ * their own worker (concurrency, lock duration) and never queue behind, or ahead of, analysis ticks.
+ */
+export const ROLLOUT_QUEUE = 'wavegate-rollout';
 
 export const jobCatalog = {
   /**
@@ -36,6 +41,18 @@ export const jobCatalog = {
   'analysis.tick': define(ANALYSIS_QUEUE, z.object({ analysisId: z.string().min(1).max(200), dueAt: z.number().int().nonnegative() }).strict(), { attempts: 8, backoffMs: 1_000 }),
   /** Make sure every running analysis has its next tick job (a safety net for lost jobs). Never retried: it repeats anyway. */
   'analysis.reconcile': define(ANALYSIS_QUEUE, z.object({}).strict(), { attempts: 1, backoffMs: 0 }),
+  /**
+   * Move one rollout on (RolloutService.work) from the state it had at `revision`; a job for an older
+   * revision only makes sure the current one has its job. `dueAt` is when the rollout has something to
+   * do by the service's clock (ms): for logs, and for test runs on a manual clock. Attempts as a tick.
+   */
+  'rollout.work': define(
+    ROLLOUT_QUEUE,
+    z.object({ rolloutId: z.string().min(1).max(200), revision: z.number().int().nonnegative(), dueAt: z.number().int().nonnegative() }).strict(),
+    { attempts: 8, backoffMs: 1_000 },
+  ),
+  /** Make sure every active rollout that has something to do has its work job. Never retried: it repeats anyway. */
+  'rollout.reconcile': define(ROLLOUT_QUEUE, z.object({}).strict(), { attempts: 1, backoffMs: 0 }),
 } as const satisfies Record<string, JobDefinition>;
 
 export type JobCatalog = typeof jobCatalog;

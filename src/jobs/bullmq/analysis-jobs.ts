@@ -38,7 +38,7 @@ const nextTickJobId = (a: Analysis) => tickJobId(a.id, a.lastTickEnd + a.request
 export const MAX_STALLED_COUNT = 1;
 
 /** BullMQ failed the job for a reason that may pass: every attempt used, or its workers kept dying. */
-function gaveUpForNow(job: Job): boolean {
+export function gaveUpForNow(job: Job): boolean {
   return job.attemptsMade >= (job.opts.attempts ?? 1) || job.stalledCounter > MAX_STALLED_COUNT;
 }
 
