@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { StaleRevisionError, StoreUnavailableError, AnalysisImmutableFieldError } from '../../src/errors/store-errors.js';
 import { forBullmq } from '../../src/jobs/bullmq/job-processor.js';
 import { tickJobId } from '../../src/jobs/bullmq/analysis-jobs.js';
+import { workJobId } from '../../src/jobs/bullmq/rollout-jobs.js';
 import { bullmqPrefix } from '../../src/jobs/bullmq-runner.js';
 import { InvalidJobPayloadError, jobCatalog, parseJobPayload } from '../../src/jobs/catalog.js';
 
@@ -60,6 +61,13 @@ describe('names in Redis', () => {
     expect(tickJobId('0b9c6f1e-7a51-4c43-9d0e-2a7a1f7e9c11', 1_700_000_060_000)).toBe('tick-0b9c6f1e-7a51-4c43-9d0e-2a7a1f7e9c11-1700000060000');
     expect(tickJobId('odd:id/with spaces', 5)).not.toContain(':');
     expect(tickJobId('1', 2)).toBe('tick-1-2');
+  });
+
+  it('makes rollout work job ids BullMQ accepts, one per rollout and revision', () => {
+    expect(workJobId('0b9c6f1e-7a51-4c43-9d0e-2a7a1f7e9c11', 12)).toBe('rollout-0b9c6f1e-7a51-4c43-9d0e-2a7a1f7e9c11-12');
+    expect(workJobId('odd:id', 0)).not.toContain(':');
+    expect(workJobId('1', 2)).not.toBe(workJobId('1', 3));
+    expect(() => parseJobPayload('rollout.work', { rolloutId: 'r', revision: -1, dueAt: 0 })).toThrow(/revision/);
   });
 
   it('derives the BullMQ prefix from REDIS_PREFIX without doubling the separator', () => {
