@@ -44,7 +44,7 @@ export interface AppOverrides {
   registry?: import('prom-client').Registry;
   /** Tick lease ttl (ms); tests that kill a worker mid-tick shorten it. */
   leaseTtlMs?: number;
-  /** BullMQ runner tuning: tests run a fast clock (clockRate) and short locks. */
+  /** BullMQ runner tuning (analysis ticks and rollout work): tests run a fast clock (clockRate) and short locks. */
   jobs?: Partial<Pick<BullmqRunnerOptions, 'clockRate' | 'concurrency' | 'lockDurationMs' | 'stalledIntervalMs' | 'reconcileEveryMs' | 'busyRetryMs'>>;
   /** Replace the Kubernetes clients (the demo simulates its clusters). */
   clusterClients?: (fleet: Cluster[]) => (cluster: string) => ClusterClient;
@@ -132,6 +132,7 @@ export async function buildApp(config: Config, logger: Logger, overrides: AppOve
     now,
     logger,
     ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
+    ...(overrides.jobs ? { jobs: overrides.jobs } : {}),
   });
 
   const api = await buildApi(
@@ -172,7 +173,7 @@ export async function buildApp(config: Config, logger: Logger, overrides: AppOve
     telemetry,
     rollouts,
     async close() {
-      await rollouts?.poller.stop();
+      await rollouts?.runner.stop();
       await runner.stop();
       await rollouts?.store.close();
       await api.close();

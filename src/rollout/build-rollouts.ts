@@ -13,7 +13,11 @@ import type { AnalysisRequest, MetricSpec } from '../core/analysis/model.js';
 import type { ClusterClient } from '../core/rollout/cluster-client.js';
 import type { Cluster } from '../core/rollout/fleet.js';
 import type { RolloutStore } from '../core/rollout/rollout-store.js';
+import { BullmqRolloutRunner, type BullmqRolloutRunnerOptions } from '../jobs/bullmq/bullmq-rollout-runner.js';
+import { openBullmqConnections } from '../jobs/bullmq/connections.js';
+import { bullmqPrefix } from '../jobs/bullmq-runner.js';
 import { RolloutPoller } from '../jobs/rollout-poller.js';
+import { InProcessRolloutRunner, type RolloutRunner } from '../jobs/rollout-runner.js';
 import { createBudgetGate } from './budget-gate.js';
 import { loadFleet, loadRepos } from './config-files.js';
 import { RolloutService } from './rollout-service.js';
@@ -21,9 +25,15 @@ import { RolloutService } from './rollout-service.js';
 export interface Rollouts {
   service: RolloutService;
   store: RolloutStore;
-  poller: RolloutPoller;
+  /** Works the rollouts: BullMQ jobs when REDIS_URL is set, the in-process RolloutPoller otherwise. */
+  runner: RolloutRunner;
+  /** The same object as `runner`, under its older name (tests drive it with `poll()`). */
+  poller: RolloutRunner;
   fleet: Cluster[];
 }
+
+/** BullMQ tuning for tests (fast clocks, short locks); production uses the defaults. */
+export type RolloutJobTuning = Partial<Pick<BullmqRolloutRunnerOptions, 'clockRate' | 'concurrency' | 'lockDurationMs' | 'stalledIntervalMs' | 'reconcileEveryMs' | 'busyRetryMs'>>;
 
 export interface RolloutDeps {
   config: Config;
@@ -37,11 +47,12 @@ export interface RolloutDeps {
   now: () => number;
   logger: Logger;
   publicUrl?: string;
+  jobs?: RolloutJobTuning;
 }
 
 /**
  * Wires rollouts when the fleet and repositories are configured: the Git adapter (with a Redis lock
- * when several processes share a repository), the rollout store, the service and its poller.
+ * when several processes share a repository), the rollout store, the service and its runner.
  * Returns null when rollouts are not configured.
  */
 export async function buildRollouts(d: RolloutDeps): Promise<Rollouts | null> {
@@ -57,6 +68,8 @@ export async function buildRollouts(d: RolloutDeps): Promise<Rollouts | null> {
     now: d.now,
   });
   const store = d.redis ? createRedisRolloutStore({ redis: d.redis, prefix: config.REDIS_PREFIX }) : createMemoryRolloutStore();
+  // The runner is built after the service it drives, and hears of submits and commands through onChange.
+  const wake: { runner: RolloutRunner | null } = { runner: null };
   const service = new RolloutService({
     store,
     fleet: () => fleet,
@@ -66,6 +79,7 @@ export async function buildRollouts(d: RolloutDeps): Promise<Rollouts | null> {
     newId: randomUUID,
     owner: config.INSTANCE_ID,
     logger: d.logger.child({ component: 'rollout' }),
+    onChange: (before, after) => wake.runner?.rolloutChanged(before, after),
     world: {
       git,
       cluster: d.clusterClients(fleet),
@@ -75,6 +89,20 @@ export async function buildRollouts(d: RolloutDeps): Promise<Rollouts | null> {
       ...(d.publicUrl ? { explanationBaseUrl: d.publicUrl } : {}),
     },
   });
-  const poller = new RolloutPoller({ store, service, logger: d.logger.child({ component: 'rollout-poller' }), now: d.now, pollMs: config.ROLLOUT_POLL });
-  return { service, store, poller, fleet };
+  const logger = d.logger.child({ component: 'rollout-jobs' });
+  const runner: RolloutRunner = config.REDIS_URL
+    ? new BullmqRolloutRunner({
+        connections: openBullmqConnections(config.REDIS_URL, logger),
+        prefix: bullmqPrefix(config.REDIS_PREFIX),
+        store,
+        service,
+        logger,
+        now: d.now,
+        pollMs: config.ROLLOUT_POLL,
+        workerName: config.INSTANCE_ID,
+        ...d.jobs,
+      })
+    : new InProcessRolloutRunner(new RolloutPoller({ store, service, logger: d.logger.child({ component: 'rollout-poller' }), now: d.now, pollMs: config.ROLLOUT_POLL }));
+  wake.runner = runner;
+  return { service, store, runner, poller: runner, fleet };
 }
