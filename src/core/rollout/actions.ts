@@ -52,6 +52,3 @@ export type ActionOutcome =
   | { kind: 'analysis'; analysisId: string; verdict: Verdict; headline: string }
   /** The action could not be performed; `retryable` says whether trying again may help. */
   | { kind: 'failed'; code: string; message: string; retryable: boolean };
-
-/** How often a waiting stage looks again (convergence, running analyses, a closed gate). */
-export const POLL_MS = 5_000;
