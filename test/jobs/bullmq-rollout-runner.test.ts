@@ -98,7 +98,7 @@ describe('rollout work on BullMQ: scheduling', () => {
     const r = await service.submit(bakePlan('payments'), 'alice');
     await waitFor('the first commit', () => world.commits.length > 0, 5_000);
     const pickedUpMs = performance.now() - t0;
-    expect(pickedUpMs).toBeLessThan(1_000); // not a poll or a reconcile: the submit's own job
+    expect(pickedUpMs).toBeLessThan(3_000); // reconciliation runs every 60 s: this is the submit's own job
 
     const done = await finished(store, r.id);
     expectEachCommitOnce(done, world);
@@ -106,7 +106,8 @@ describe('rollout work on BullMQ: scheduling', () => {
     const work = jobs.filter((j) => j.name === 'rollout.work');
     expect(work.map((j) => j.id)).toContain(workJobId(r.id, 0));
     expect(work.every((j) => j.id === workJobId(r.id, (j.data as { revision: number }).revision))).toBe(true);
-    expect(await pendingWork(runner)).toEqual([]); // a finished rollout leaves no job behind
+    // A finished rollout leaves no job behind (the last one completes just after its final write).
+    await waitFor('the last job to complete', async () => (await pendingWork(runner)).length === 0, 5_000);
   });
 
   it('keeps one job per rollout state, however often and by however many processes it is scheduled', async () => {
@@ -167,7 +168,7 @@ describe('rollout work on BullMQ: scheduling', () => {
     const t0 = performance.now();
     const approved = await service.command(r.id, { kind: 'approve', by: 'bob', why: 'looks good' });
     await waitFor('the aws wave to be committed', () => world.commits.length > 2, 5_000);
-    expect(performance.now() - t0).toBeLessThan(1_000);
+    expect(performance.now() - t0).toBeLessThan(3_000); // reconciliation runs every 60 s: this is the command's own job
     expect(await runner.rolloutQueue.getJob(workJobId(r.id, approved.revision))).toBeDefined();
 
     const paused = await service.command(r.id, { kind: 'pause', by: 'bob', why: 'freeze' });
