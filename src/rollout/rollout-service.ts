@@ -100,7 +100,12 @@ export class RolloutService {
         const timed = advanceTime(r, now);
         if (timed !== r) r = await this.save(r, timed);
         const action = decideAction(r, now);
-        if (action.kind === 'idle' || action.kind === 'wait') return r;
+        if (action.kind === 'idle') return r;
+        // A wait that is already over (a bake of 0, a step whose minimum time has passed) moves on now.
+        if (action.kind === 'wait') {
+          if (action.until > this.deps.now()) return r;
+          continue;
+        }
         this.deps.failpoint?.('rollout.beforeAction');
         const outcome: ActionOutcome | null = await executeAction(r, action, this.deps.world);
         this.deps.failpoint?.('rollout.afterAction');
@@ -123,7 +128,10 @@ export class RolloutService {
    */
   nextWakeAt(r: Rollout): number | null {
     const now = this.deps.now();
-    const action = decideAction(advanceTime(r, now), now);
+    const timed = advanceTime(r, now);
+    // A transition that time has made but nobody has stored yet (a deadline, the end of a bake) is work.
+    if (timed !== r) return now;
+    const action = decideAction(timed, now);
     if (action.kind === 'idle') return null;
     return action.kind === 'wait' ? action.until : now;
   }

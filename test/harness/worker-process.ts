@@ -45,6 +45,7 @@ async function run({ base, t0, rate }: SharedClock): Promise<App> {
     },
   });
   await app.runner.start();
+  await app.rollouts?.runner.start();
   return app;
 }
 
