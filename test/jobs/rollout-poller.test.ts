@@ -67,9 +67,9 @@ describe('when a rollout needs work', () => {
     const { service } = embedded(clock.now);
     const now = clock.now();
     const fresh = newRollout({ id: 'r', plan: bakePlan('payments'), fleet: fleet(), now });
-    // The last step has passed; what remains is storing "succeeded", which nextWakeAt sees as already done.
+    // The last step has passed; what remains is storing "succeeded": work for now, not idleness.
     const lastStepPassed = { ...fresh, stage: { kind: 'analyse' as const, wave: 2, step: 0, stepStart: now, analysisId: null, verdict: 'pass' as const, headline: 'ok' } };
-    expect(service.nextWakeAt(lastStepPassed)).toBeNull();
+    expect(service.nextWakeAt(lastStepPassed)).toBe(now);
     expect(nextWork(service, lastStepPassed, now)).toEqual({ at: now, outside: false });
     // A bake not over yet, one that is, a look at the clusters, and a paused rollout.
     const baking = { ...fresh, stage: { kind: 'bake' as const, wave: 0, step: 0, stepStart: now, until: now + MIN } };
