@@ -64,6 +64,11 @@ export function judgeBurnRate(spec: BurnRateMetricSpec, measurements: readonly M
   if (fired) return { verdict: 'fail', evidence, reason: `${burnText}: above ${spec.maxBurn}× with evidence e^${logE.toFixed(1)} ≥ e^${threshold.toFixed(1)}` };
   const broken = unmeasurableReason(health, ctx.consecutiveErrorLimit);
   if (broken) return { verdict: 'inconclusive', evidence: { ...evidence, cause: 'unmeasurable' }, reason: `cannot measure: ${broken}` };
+  if (logE >= threshold) {
+    // Crossed, but on one interval only (fired is false): maybe a burst. Never a pass.
+    const reason = `${burnText}: excess burn seen in a single interval; waiting for a second one to tell it from a burst`;
+    return ctx.final ? { verdict: 'inconclusive', evidence: { ...evidence, cause: 'missingEvents' }, reason } : { verdict: 'running', evidence, reason };
+  }
   const enough = Object.keys(missing).length === 0;
   if (enough && burnUpper < spec.maxBurn) return { verdict: 'pass', evidence, reason: `${burnText}: a burn above ${burnUpper.toFixed(2)}× is ruled out` };
   if (ctx.final) {

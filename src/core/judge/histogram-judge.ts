@@ -60,6 +60,14 @@ export function judgeHistogram(spec: HistogramMetricSpec, measurements: readonly
   const broken = unmeasurableReason(health, ctx.consecutiveErrorLimit);
   if (broken) return { verdict: 'inconclusive', evidence: { ...evidence, cause: 'unmeasurable' }, reason: `cannot measure: ${broken}` };
 
+  // Crossed on one interval only (maybe a burst): not a fail yet, and never a pass.
+  const rawQuantileCross = quantiles.some((q) => q.logEValue >= q.logThreshold);
+  const rawShapeCross = shape !== null && shape.slower && shape.logEValue >= shape.logThreshold;
+  const heldBack = tails.some((t) => t.cmp.heldBack) || (!enoughIntervals && (rawQuantileCross || rawShapeCross));
+  if (heldBack) {
+    const reason = 'evidence of a latency regression from a single interval; waiting for a second one to tell it from a burst';
+    return ctx.final ? { verdict: 'inconclusive', evidence: { ...evidence, cause: 'missingEvents' }, reason } : { verdict: 'running', evidence, reason };
+  }
   const enough = Object.keys(missing).length === 0 && bounds.length + quantiles.length > 0;
   const p99 = `p99 canary ${fmtSeconds(estimates.p99Canary)} vs baseline ${fmtSeconds(estimates.p99Baseline)}`;
   const tailsClear = tails.every((t) => t.cmp.upper < spec.passBelow) && quantiles.every((q) => q.clear);

@@ -23,6 +23,11 @@ export interface RateComparison {
   totals: IntervalCounts;
   /** The dispersion φ the evidence was divided by (1 = independent bad events). */
   dispersion: number;
+  /**
+   * The evidence crossed its threshold but came from fewer than MIN_INFORMATIVE_INTERVALS intervals,
+   * so it may be one burst: not a fail yet, and never a pass.
+   */
+  heldBack: boolean;
 }
 
 export interface RateComparisonOptions {
@@ -57,6 +62,7 @@ export function compareRates(intervals: readonly IntervalCounts[], opts: RateCom
   const informative = intervals.filter((iv) => iv.xA + iv.xB > 0 && iv.nA > 0 && iv.nB > 0).length;
   return {
     fired: logE >= threshold && informative >= MIN_INFORMATIVE_INTERVALS,
+    heldBack: logE >= threshold && informative < MIN_INFORMATIVE_INTERVALS,
     dispersion: phi,
     logEValue: logE,
     logThreshold: threshold,

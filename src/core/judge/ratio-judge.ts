@@ -46,7 +46,7 @@ export function judgeRatio(spec: RatioMetricSpec, measurements: readonly Measure
   const rates = `canary ${formatPercent(rel.canaryRate)} vs baseline ${formatPercent(rel.baselineRate)}`;
   const band = `${formatRatio(rel.lower)}–${formatRatio(rel.upper)}`;
   if (rel.fired) {
-    return { verdict: 'fail', evidence, reason: `${rates} (${formatRatio(rel.ratio ?? NaN)}, interval ${band}): above ${formatRatio(spec.tolerance)} with evidence e^${rel.logEValue.toFixed(1)} ≥ e^${rel.logThreshold.toFixed(1)}` };
+    return { verdict: 'fail', evidence, reason: `${rates} (${rel.ratio === null ? 'ratio n/a' : formatRatio(rel.ratio)}, interval ${band}): above ${formatRatio(spec.tolerance)} with evidence e^${rel.logEValue.toFixed(1)} ≥ e^${rel.logThreshold.toFixed(1)}` };
   }
   if (abs?.fired) {
     return { verdict: 'fail', evidence, reason: `canary rate ${formatPercent(rel.canaryRate)} exceeds the bound ${formatPercent(spec.maxRate)} with evidence e^${abs.logEValue.toFixed(1)} ≥ e^${abs.logThreshold.toFixed(1)}` };
@@ -54,6 +54,10 @@ export function judgeRatio(spec: RatioMetricSpec, measurements: readonly Measure
   const broken = unmeasurableReason(health, ctx.consecutiveErrorLimit);
   if (broken) return { verdict: 'inconclusive', evidence: { ...evidence, cause: 'unmeasurable' }, reason: `cannot measure: ${broken}` };
 
+  if (rel.heldBack || abs?.heldBack) {
+    const held = { verdict: 'running' as const, evidence, reason: `${rates}: evidence of a regression from a single interval; waiting for a second one to tell it from a burst` };
+    return ctx.final ? { ...held, verdict: 'inconclusive', evidence: { ...evidence, cause: 'missingEvents' } } : held;
+  }
   const enough = Object.keys(missing).length === 0;
   const absOk = !abs || abs.upperRate < spec.maxRate!;
   if (enough && rel.upper < spec.passBelow && absOk) {
@@ -71,7 +75,7 @@ function absoluteBound(bad: number, total: number, maxRate: number, alpha: numbe
   const logE = total > 0 ? gammaPoissonOneSidedLogBF(bad, lambda0, DEFAULT_PHI) : 0;
   const threshold = logThreshold(alpha);
   const upperRate = total > 0 ? poissonUpperBound(bad, alpha) / total : Infinity;
-  return { logEValue: logE, logThreshold: threshold, fired: mayFire && logE >= threshold, upperRate };
+  return { logEValue: logE, logThreshold: threshold, fired: mayFire && logE >= threshold, heldBack: !mayFire && logE >= threshold, upperRate };
 }
 
 export function describeMissing(missing: Record<string, number>): string {

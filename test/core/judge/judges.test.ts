@@ -170,3 +170,29 @@ describe('threshold judge (Argo semantics)', () => {
     expect(judgeThreshold(spec, [noData(spec, 0), noData(spec, 1)], final).verdict).toBe('inconclusive');
   });
 });
+
+describe('evidence from a single interval', () => {
+  it('is never a pass: a canary failing in the last interval only ends inconclusive', () => {
+    const spec = ratioSpec();
+    const ms = [
+      ...Array.from({ length: 29 }, (_, i) => ratioMeasurement(spec, i, { total: 600, bad: 0 }, { total: 5400, bad: 0 })),
+      ratioMeasurement(spec, 29, { total: 600, bad: 600 }, { total: 5400, bad: 0 }),
+    ];
+    const j = judgeRatio(spec, ms, final);
+    expect(j.verdict).toBe('inconclusive');
+    expect(j.reason).toMatch(/single interval/);
+  });
+
+  it('fails once a second interval confirms it', () => {
+    const spec = ratioSpec();
+    const ms = [0, 1].map((i) => ratioMeasurement(spec, i, { total: 600, bad: 600 }, { total: 5400, bad: 5 }));
+    expect(judgeRatio(spec, ms.slice(0, 1), running).verdict).toBe('running');
+    expect(judgeRatio(spec, ms, running).verdict).toBe('fail');
+  });
+
+  it('holds back a burn seen in one interval, and never passes it', () => {
+    const spec = burnSpec();
+    const j = judgeBurnRate(spec, [burnMeasurement(spec, 0, { total: 1000, bad: 1000 })], final);
+    expect(j.verdict).toBe('inconclusive');
+  });
+});
