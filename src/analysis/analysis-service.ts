@@ -113,6 +113,8 @@ export class AnalysisService {
     let state = analysis;
     const all: Measurement[] = [];
     for (let end = first; end <= final && state.verdict === 'running'; end += intervalMs) {
+      // Let health probes, hooks and other ticks run between replayed ticks.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const measurements = await this.measureAll(state.specs, end - intervalMs, end, lookupAt(end));
       all.push(...measurements);
       state = advance(state, end, measurements, this.deps.now(), this.deps.advance);

@@ -48,8 +48,12 @@ export async function buildApi(deps: ApiDeps, logger: Logger): Promise<FastifyIn
   if (deps.settings.apiToken) {
     const token = deps.settings.apiToken;
     app.addHook('onRequest', async (req) => {
+      // Decide on the route fastify matched, never on the raw URL: `/%61pi/…` or an absolute-form
+      // request line reach the same handler with a different `req.url`.
+      const route = req.routeOptions.url;
+      if (route === undefined || !route.startsWith('/api/')) return;
       // Flagger cannot send headers; its hooks check metadata.token themselves.
-      if (!req.url.startsWith('/api/') || req.url.startsWith('/api/v1/hooks/flagger/')) return;
+      if (route.startsWith('/api/v1/hooks/flagger/')) return;
       if (!tokenMatches(token, bearerOf(req.headers.authorization))) throw new UnauthorizedError();
     });
   }

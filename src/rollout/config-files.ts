@@ -35,7 +35,7 @@ const ReposFile = z
       z
         .object({
           url: z.string().min(1),
-          author: z.object({ name: z.string().min(1), email: z.string().email() }).default({ name: 'wavegate', email: 'wavegate@localhost' }),
+          author: z.object({ name: z.string().min(1), email: z.string().regex(/^[^\s<>@]+@[^\s<>@]+$/, 'an e-mail address') }).default({ name: 'wavegate', email: 'wavegate@localhost' }),
           auth: z.union([z.object({ tokenEnv: z.string().min(1), username: z.string().optional() }).strict(), z.object({ sshKeyPath: z.string().min(1), knownHostsPath: z.string().optional() }).strict()]).optional(),
           signing: z.object({ format: z.enum(['ssh', 'openpgp']), key: z.string().min(1) }).strict().optional(),
         })

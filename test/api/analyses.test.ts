@@ -146,6 +146,8 @@ describe('bad input', () => {
     [{ ...body('payments'), scopes: { canary: { 'bad-label': 'x' }, baseline: {} } }, 'scopes.canary.bad-label'],
     [{ ...body('payments'), args: { service: 'x"} or vector(1) #' } }, 'args.service'],
     [{ ...body('payments'), surprise: true }, ''],
+    [{ ...body('payments'), alpha: 5e-324 }, 'alpha'],
+    [{ ...body('payments'), interval: '1s', maxDuration: '1h', endTime: undefined, startTime: undefined }, 'interval'],
   ])('answers 400 naming the field for %#', async (payload, field) => {
     const res = await post(payload);
     expect(res.statusCode).toBe(400);

@@ -75,6 +75,9 @@ describe('the service over a real socket with Redis', () => {
     expect(wrong.statusCode).toBe(401);
     const ok = await app.api.inject({ url: '/api/v1/analyses', headers: { authorization: `Bearer ${token}` } });
     expect(ok.statusCode).toBe(200);
+    // The check follows the route fastify matched, not the raw URL.
+    expect((await app.api.inject({ url: '/%61pi/v1/analyses' })).statusCode).toBe(401);
+    expect((await app.api.inject({ url: 'http://x/api/v1/analyses' })).statusCode).toBe(401);
     expect((await app.api.inject({ url: '/healthz' })).statusCode).toBe(200);
     await app.close();
   });

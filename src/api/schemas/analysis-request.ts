@@ -3,7 +3,11 @@ import { parseDurationMs } from '../../config.js';
 import type { AnalysisRequest } from '../../core/analysis/model.js';
 
 const MAX_DURATION_MS = 7 * 86_400_000;
-const MAX_TICKS = 10_000;
+/**
+ * Every tick re-judges the analysis from all its measurements and a retrospective one is replayed
+ * inside the request, so the number of ticks is bounded (30 minutes at 5 s, 8 hours at 1 minute).
+ */
+const MAX_TICKS = 500;
 
 const durationText = (field: string, min: number, max: number) =>
   z.string().trim().transform((v, ctx) => {
@@ -35,7 +39,7 @@ export const AnalysisRequestBody = z
     endTime: isoTime.optional(),
     interval: durationText('interval', 1000, 86_400_000).default('1m'),
     maxDuration: durationText('maxDuration', 1000, MAX_DURATION_MS).default('30m'),
-    alpha: z.number().gt(0).max(0.2).optional(),
+    alpha: z.number().min(1e-6).max(0.2).optional(),
   })
   .strict();
 

@@ -76,7 +76,7 @@ export const RolloutPlanSpec = z
         maxStepTime: duration().default('1h'),
         convergenceTimeout: duration().default('15m'),
         budgetGate: z.object({ templates: z.array(z.string().trim().min(1)).min(1), args: z.record(z.union([z.string(), z.number()]).transform(String)).default({}) }).strict().optional(),
-        alpha: z.number().gt(0).max(0.2).default(0.01),
+        alpha: z.number().min(1e-6).max(0.2).default(0.01),
       })
       .strict()
       .default({}),
