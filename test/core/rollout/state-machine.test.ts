@@ -252,3 +252,16 @@ describe('commit messages', () => {
     expect(Object.fromEntries(m.trailers)).toMatchObject({ 'Wavegate-Rollout': 'r1', 'Wavegate-Wave': 'eu-canary', 'Wavegate-Action': 'promote' });
   });
 });
+
+describe('rolling back while a promotion may be in flight', () => {
+  it('restores the batch being promoted too, since its commit may have landed', () => {
+    let r = start();
+    const w = world([]);
+    r = applyOutcome(r, decideAction(r, 0), w.perform(decideAction(r, 0))!, 0);
+    expect(r.stage.kind).toBe('promote');
+    r = applyCommand(r, { kind: 'abort', by: 'dan', why: 'wrong version' }, 0);
+    const rollback = decideAction(r, 0);
+    expect(rollback).toMatchObject({ kind: 'commit', action: 'rollback' });
+    expect(rollback.kind === 'commit' && rollback.writes.map((x) => [x.cluster, x.version, x.expect])).toEqual([['eu-west-1a', '1.4.1', ['1.4.2', '1.4.1']]]);
+  });
+});
