@@ -138,14 +138,22 @@ export class RolloutService {
 
   private templateProblems(plan: RolloutPlan): Array<{ field: string; reason: string }> {
     const problems: Array<{ field: string; reason: string }> = [];
-    const check = (field: string, templates: string[], args: Record<string, string>) => {
+    // Render as the step will: its own interval, and the fleet's scope labels (a cluster's values).
+    const scope = this.deps.fleet()[0]?.scope ?? { cluster: 'x' };
+    const check = (field: string, templates: string[], args: Record<string, string>, intervalMs = 60_000, extra: { canary?: Record<string, string>; baseline?: Record<string, string> } = {}) => {
       try {
-        this.deps.renderSpecs({ templates, args, scopes: { canary: { cluster: 'x' }, baseline: { cluster: 'y' } }, startTime: 0, intervalMs: 60_000, maxDurationMs: 60_000, alpha: 0.01 });
+        this.deps.renderSpecs({ templates, args, scopes: { canary: { ...scope, ...extra.canary }, baseline: { ...scope, ...extra.baseline } }, startTime: 0, intervalMs, maxDurationMs: intervalMs, alpha: 0.01 });
       } catch (err) {
         problems.push({ field, reason: (err as Error).message });
       }
     };
-    plan.waves.forEach((w, i) => w.steps.forEach((s, j) => s.analysis && check(`waves[${i}].steps[${j}].analysis`, s.analysis.templates, s.analysis.args)));
+    plan.waves.forEach((w, i) =>
+      w.steps.forEach((s, j) => {
+        if (!s.analysis) return;
+        const labels = s.analysis.baseline.kind === 'labels' ? { canary: s.analysis.baseline.canary, baseline: s.analysis.baseline.baseline } : {};
+        check(`waves[${i}].steps[${j}].analysis`, s.analysis.templates, s.analysis.args, s.analysis.intervalMs, labels);
+      }),
+    );
     if (plan.policies.budgetGate) check('policies.budgetGate', plan.policies.budgetGate.templates, plan.policies.budgetGate.args);
     return problems;
   }

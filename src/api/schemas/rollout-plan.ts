@@ -15,6 +15,8 @@ const duration = (max = 7 * 86_400_000) =>
 const name = z.string().trim().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'lower-case letters, digits, - and . (a Kubernetes name)').max(253);
 const labelKey = z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, 'a Kubernetes label key');
 const labels = z.record(labelKey, z.string().max(63));
+/** Prometheus label names (for in-cluster canary/baseline scopes). */
+const promLabel = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a Prometheus label name');
 
 const Selector = z
   .object({
@@ -28,9 +30,9 @@ const Analysis = z
   .object({
     templates: z.array(z.string().trim().min(1)).min(1).max(20),
     args: z.record(z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
-    interval: duration(86_400_000).default('1m'),
+    interval: duration(86_400_000).refine((ms) => ms >= 1000, 'must be at least 1s').default('1m'),
     maxDuration: duration().default('30m'),
-    baseline: z.union([z.literal('control'), z.object({ labels: z.object({ canary: z.record(z.string()), baseline: z.record(z.string()) }).strict() }).strict()]).default('control'),
+    baseline: z.union([z.literal('control'), z.object({ labels: z.object({ canary: z.record(promLabel, z.string().min(1)), baseline: z.record(promLabel, z.string().min(1)) }).strict() }).strict()]).default('control'),
   })
   .strict();
 
@@ -61,7 +63,7 @@ export const RolloutPlanSpec = z
         repo: z.string().trim().min(1).max(100),
         branch: z.string().trim().min(1).max(255).regex(/^(?!.*\.\.)(?!\/)[A-Za-z0-9._/-]+(?<!\/)$/, 'a Git branch name').default('main'),
         path: z.string().trim().min(1).max(512).refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'a path inside the repository'),
-        field: z.string().trim().min(1).max(256).optional(),
+        field: z.string().trim().min(1).max(256).regex(/^[A-Za-z0-9_-]+(\[\d+\])*(\.[A-Za-z0-9_-]+(\[\d+\])*)*$/, 'a dot path such as image.tag or containers[0].tag').optional(),
         kustomizeImage: z.string().trim().min(1).max(256).optional(),
         pullRequest: z.boolean().default(false),
       })

@@ -22,6 +22,13 @@ export function planProblems(plan: RolloutPlan, fleet: readonly Cluster[]): Plan
       if (!knownKeys.has(key)) problems.push({ field: `waves[${i}].selector`, reason: `no cluster has the label "${key}" (known: ${[...knownKeys].sort().join(', ') || 'none'})` });
     }
     if (w.steps.length === 0) problems.push({ field: `waves[${i}].steps`, reason: 'a wave needs at least one step' });
+    w.steps.forEach((st, j) => {
+      const field = `waves[${i}].steps[${j}]`;
+      if (st.analysis && st.analysis.intervalMs > st.analysis.maxDurationMs) problems.push({ field: `${field}.analysis.interval`, reason: 'must not be longer than maxDuration' });
+      // A healthy step that does not pass early ends at bake + maxDuration; it must fit in the step.
+      const longest = st.bakeMs + (st.analysis?.maxDurationMs ?? 0);
+      if (longest > plan.policies.maxStepMs) problems.push({ field: `${field}.analysis.maxDuration`, reason: `bake + maxDuration (${Math.round(longest / 1000)}s) exceeds policies.maxStepTime (${Math.round(plan.policies.maxStepMs / 1000)}s): a healthy step would be rolled back for taking too long` });
+    });
   });
   const resolved = resolveWaves(plan.waves, fleet);
   resolved.forEach((w, i) => {

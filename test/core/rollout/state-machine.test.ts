@@ -235,6 +235,14 @@ describe('plan validation against the fleet', () => {
     expect(problems.find((x) => x.field === 'waves[0].selector')!.reason).toMatch(/no cluster has the label "zone"/);
   });
 
+  it('refuses a step that cannot finish within the step deadline, or measures longer than it lasts', () => {
+    const p = plan();
+    p.waves[0] = { ...p.waves[0]!, steps: [analysedStep({ analysis: { ...analysedStep().analysis!, maxDurationMs: 60 * MIN } })] };
+    p.waves[1] = { ...p.waves[1]!, steps: [analysedStep({ analysis: { ...analysedStep().analysis!, intervalMs: 20 * MIN, maxDurationMs: 10 * MIN } })] };
+    const fields = planProblems(p, fleet()).map((x) => x.field);
+    expect(fields).toEqual(expect.arrayContaining(['waves[0].steps[0].analysis.maxDuration', 'waves[1].steps[0].analysis.interval']));
+  });
+
   it('accepts the demo plan', () => {
     expect(planProblems(plan(), fleet())).toEqual([]);
   });
