@@ -16,6 +16,7 @@ export interface RolloutWorld {
   analyses: {
     create(request: AnalysisRequest): Promise<{ analysis: Analysis }>;
     get(id: string): Promise<Analysis>;
+    abort(id: string, reason: string, by?: string): Promise<Analysis>;
   };
   /** Whether the fleet's error budget lets a wave start (see budget-gate.ts). */
   budgetGate: (r: Rollout, wave: number) => Promise<{ open: boolean; reason: string }>;

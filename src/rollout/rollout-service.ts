@@ -136,6 +136,18 @@ export class RolloutService {
     return action.kind === 'wait' ? action.until : now;
   }
 
+  /**
+   * A step left without its verdict (promoted past, timed out, aborted) must not keep querying
+   * Prometheus until its maxDuration: stop its analysis. Best effort — the analysis ends on its own.
+   */
+  private async stopAbandonedAnalysis(before: Rollout, after: Rollout): Promise<void> {
+    const b = before.stage;
+    if (b.kind !== 'analyse' || !b.analysisId || b.verdict !== null) return;
+    if (after.stage.kind === 'analyse' && after.stage.analysisId === b.analysisId) return;
+    const reason = `rollout ${after.id} moved on without this analysis (${after.events.at(-1)?.kind ?? after.stage.kind})`;
+    await this.deps.world.analyses.abort(b.analysisId, reason, 'wavegate').catch((err: unknown) => this.deps.logger.warn({ err, analysisId: b.analysisId }, 'could not stop an abandoned analysis'));
+  }
+
   private templateProblems(plan: RolloutPlan): Array<{ field: string; reason: string }> {
     const problems: Array<{ field: string; reason: string }> = [];
     // Render as the step will: its own interval, and the fleet's scope labels (a cluster's values).
@@ -161,6 +173,7 @@ export class RolloutService {
   private async save(before: Rollout, after: Rollout): Promise<Rollout> {
     const saved = await this.deps.store.update(after, before.revision);
     this.deps.onChange?.(before, saved);
+    await this.stopAbandonedAnalysis(before, saved);
     if (before.stage.kind !== saved.stage.kind || before.status !== saved.status) {
       this.deps.logger.info({ rolloutId: saved.id, status: saved.status, stage: saved.stage.kind, epoch: saved.epoch, event: saved.events.at(-1) }, 'rollout moved');
     }

@@ -53,6 +53,9 @@ export class FakeWorld {
         create: async () => {
           throw new Error('no analyses in these plans');
         },
+        abort: async () => {
+          throw new Error('no analyses in these plans');
+        },
         get: async () => {
           throw new Error('no analyses in these plans');
         },
