@@ -15,6 +15,7 @@ import { openBullmqConnections } from './jobs/bullmq/connections.js';
 import { BullmqRunner, type BullmqRunnerOptions } from './jobs/bullmq-runner.js';
 import { InProcessRunner, type JobRunner } from './jobs/runner.js';
 import { TickScheduler } from './jobs/tick-scheduler.js';
+import { failpointsFromEnv } from './telemetry/failpoints.js';
 import { instrumentSource } from './telemetry/instrumented-source.js';
 import { createTelemetry, type Telemetry } from './telemetry/metrics.js';
 import { loadTemplates, renderMetrics, type LoadedTemplate } from './templates/index.js';
@@ -42,8 +43,10 @@ export interface AppOverrides {
   /** Replace the Prometheus adapter (tests point it at a real or broken server instead). */
   source?: MetricsSource;
   registry?: import('prom-client').Registry;
-  /** Tick lease ttl (ms); tests that kill a worker mid-tick shorten it. */
+  /** Tick and rollout lease ttl (ms); tests that kill a worker mid-tick shorten it. */
   leaseTtlMs?: number;
+  /** How long a killed holder keeps the Git repo+branch lock (ms, default 60 s); crash tests shorten it. */
+  gitLockTtlMs?: number;
   /** BullMQ runner tuning (analysis ticks and rollout work): tests run a fast clock (clockRate) and short locks. */
   jobs?: Partial<Pick<BullmqRunnerOptions, 'clockRate' | 'concurrency' | 'lockDurationMs' | 'stalledIntervalMs' | 'reconcileEveryMs' | 'busyRetryMs'>>;
   /** Replace the Kubernetes clients (the demo simulates its clusters). */
@@ -57,6 +60,8 @@ export interface AppOverrides {
  */
 export async function buildApp(config: Config, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
   const now = overrides.now ?? Date.now;
+  // Crash tests only: WAVEGATE_FAILPOINTS kills the process at named places (a no-op when unset).
+  const failpoint = failpointsFromEnv(overrides.env ?? process.env);
   const telemetry = createTelemetry(overrides.registry, { defaultMetrics: overrides.registry === undefined });
   const loaded = await loadTemplates(config.TEMPLATES_DIR);
   for (const p of loaded.problems) logger.warn({ file: p.file, field: p.field }, `template problem: ${p.message}`);
@@ -91,6 +96,7 @@ export async function buildApp(config: Config, logger: Logger, overrides: AppOve
     settleDelayMs: config.SETTLE_DELAY,
     owner: config.INSTANCE_ID,
     ...(overrides.leaseTtlMs === undefined ? {} : { leaseTtlMs: overrides.leaseTtlMs }),
+    failpoint,
     onChange: (before: Analysis | null, after: Analysis, taken) => {
       telemetry.recordChange(before, after, taken);
       if (before === null) void jobs.runner?.analysisCreated(after);
@@ -133,6 +139,9 @@ export async function buildApp(config: Config, logger: Logger, overrides: AppOve
     logger,
     ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
     ...(overrides.jobs ? { jobs: overrides.jobs } : {}),
+    failpoint,
+    leaseTtlMs: overrides.leaseTtlMs,
+    gitLockTtlMs: overrides.gitLockTtlMs,
   });
 
   const api = await buildApi(

@@ -18,6 +18,7 @@ import { openBullmqConnections } from '../jobs/bullmq/connections.js';
 import { bullmqPrefix } from '../jobs/bullmq-runner.js';
 import { RolloutPoller } from '../jobs/rollout-poller.js';
 import { InProcessRolloutRunner, type RolloutRunner } from '../jobs/rollout-runner.js';
+import type { Failpoint } from '../telemetry/failpoints.js';
 import { createBudgetGate } from './budget-gate.js';
 import { loadFleet, loadRepos } from './config-files.js';
 import { RolloutService } from './rollout-service.js';
@@ -48,6 +49,11 @@ export interface RolloutDeps {
   logger: Logger;
   publicUrl?: string;
   jobs?: RolloutJobTuning;
+  /** Crash-test hook (telemetry/failpoints.ts) for the service and the Git adapter; a no-op in production. */
+  failpoint?: Failpoint;
+  /** Rollout lease and Git lock ttls (ms); crash tests shorten them so a killed holder blocks its successor briefly. */
+  leaseTtlMs?: number;
+  gitLockTtlMs?: number;
 }
 
 /**
@@ -66,6 +72,8 @@ export async function buildRollouts(d: RolloutDeps): Promise<Rollouts | null> {
     lock: d.redis ? createRedisLock({ redis: d.redis, prefix: `${config.REDIS_PREFIX}git-lock:` }) : createMemoryLock(),
     logger: d.logger.child({ component: 'git' }),
     now: d.now,
+    lockTtlMs: d.gitLockTtlMs,
+    failpoint: d.failpoint,
   });
   const store = d.redis ? createRedisRolloutStore({ redis: d.redis, prefix: config.REDIS_PREFIX }) : createMemoryRolloutStore();
   // The runner is built after the service it drives, and hears of submits and commands through onChange.
@@ -78,6 +86,8 @@ export async function buildRollouts(d: RolloutDeps): Promise<Rollouts | null> {
     now: d.now,
     newId: randomUUID,
     owner: config.INSTANCE_ID,
+    leaseTtlMs: d.leaseTtlMs,
+    failpoint: d.failpoint,
     logger: d.logger.child({ component: 'rollout' }),
     onChange: (before, after) => wake.runner?.rolloutChanged(before, after),
     world: {
