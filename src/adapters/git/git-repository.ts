@@ -123,18 +123,23 @@ export function createGitRepository(options: GitRepositoryOptions): GitRepositor
    */
   async function pushToOwnBranch(rt: RepoRuntime, clone: WorkClone, change: GitChange, ctx: { attempt: number; files: string[]; signal: AbortSignal }): Promise<GitChangeResult> {
     const branch = change.pushBranch!;
+    const sameChange = (c: { trailers: Array<[string, string]> }) =>
+      change.idempotencyTrailers.every((name) => {
+        const want = change.trailers.find(([k]) => k === name)?.[1];
+        return want !== undefined && c.trailers.some(([k, v]) => k === name && v === want);
+      });
+    const before = await clone.otherBranchHead(branch, ctx.signal);
+    if (before && sameChange(before)) return { sha: before.sha, created: false, attempts: ctx.attempt, files: ctx.files };
+    if (before) throw new GitConflictError(`the branch ${branch} of ${rt.name} already holds another change`, { repo: rt.name, branch });
     const outcome = await clone.push(ctx.signal, branch);
     if (outcome.kind === 'pushed') {
       const sha = await clone.head(ctx.signal);
       logger?.info({ repo: rt.name, branch, sha }, 'git change pushed to its pull-request branch');
       return { sha, created: true, attempts: ctx.attempt, files: ctx.files };
     }
+    // Someone created the branch between our look and our push: ours if it carries our trailers.
     const existing = await clone.otherBranchHead(branch, ctx.signal);
-    const same = existing && change.idempotencyTrailers.every((name) => {
-      const want = change.trailers.find(([k]) => k === name)?.[1];
-      return want !== undefined && existing.trailers.some(([k, v]) => k === name && v === want);
-    });
-    if (existing && same) return { sha: existing.sha, created: false, attempts: ctx.attempt, files: ctx.files };
+    if (existing && sameChange(existing)) return { sha: existing.sha, created: false, attempts: ctx.attempt, files: ctx.files };
     throw new GitConflictError(`the branch ${branch} of ${rt.name} already holds another change`, { repo: rt.name, branch });
   }
 
