@@ -64,7 +64,11 @@ export function remoteFailure(result: GitRunResult, stderr: string, ctx: RemoteC
   });
 }
 
-export type PushOutcome = { kind: 'pushed' } | { kind: 'nonFastForward'; reason: string };
+/**
+ * `upToDate`: the remote already had this very commit — another writer made the identical commit
+ * (same tree, parent, author, date and message) and pushed it first, so this one created nothing.
+ */
+export type PushOutcome = { kind: 'pushed' } | { kind: 'upToDate' } | { kind: 'nonFastForward'; reason: string };
 
 /**
  * Reads `git push --porcelain` (one `<flag>\t<from>:<to>\t<summary>` line per ref). `[rejected]` with
@@ -75,6 +79,7 @@ export type PushOutcome = { kind: 'pushed' } | { kind: 'nonFastForward'; reason:
  */
 export function pushOutcome(result: GitRunResult, stderr: string, ctx: RemoteContext): PushOutcome {
   const status = result.stdout.split('\n').find((line) => /^[ +\-*=!]\t/.test(line));
+  if (result.code === 0 && status !== undefined && status.startsWith('=')) return { kind: 'upToDate' };
   if (result.code === 0 && status !== undefined && !status.startsWith('!')) return { kind: 'pushed' };
   if (status === undefined || !status.startsWith('!')) throw remoteFailure(result, stderr, ctx);
 

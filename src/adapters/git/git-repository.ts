@@ -98,6 +98,11 @@ export function createGitRepository(options: GitRepositoryOptions): GitRepositor
       options.failpoint?.('git.afterCommit');
       if (change.pushBranch) return pushToOwnBranch(rt, clone, change, { attempt, files, signal });
       const outcome = await clone.push(signal);
+      if (outcome.kind === 'upToDate') {
+        const sha = await clone.head(signal);
+        logger?.info({ ...log, sha, attempt }, 'the identical commit was already pushed by another writer');
+        return { sha, created: false, attempts: attempt, files };
+      }
       if (outcome.kind === 'pushed') {
         const sha = await clone.head(signal);
         options.failpoint?.('git.afterPush');
@@ -132,6 +137,7 @@ export function createGitRepository(options: GitRepositoryOptions): GitRepositor
     if (before && sameChange(before)) return { sha: before.sha, created: false, attempts: ctx.attempt, files: ctx.files };
     if (before) throw new GitConflictError(`the branch ${branch} of ${rt.name} already holds another change`, { repo: rt.name, branch });
     const outcome = await clone.push(ctx.signal, branch);
+    if (outcome.kind === 'upToDate') return { sha: await clone.head(ctx.signal), created: false, attempts: ctx.attempt, files: ctx.files };
     if (outcome.kind === 'pushed') {
       const sha = await clone.head(ctx.signal);
       logger?.info({ repo: rt.name, branch, sha }, 'git change pushed to its pull-request branch');
