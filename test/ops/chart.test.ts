@@ -22,7 +22,7 @@ const FULL = {
   replicaCount: 3,
   redis: { enabled: true },
   secrets: { existingSecret: 'wavegate-secrets', keys: { prometheusUrl: 'PROMETHEUS_URL' } },
-  config: { grafanaUrl: 'https://grafana.example.com', publicUrl: 'https://wavegate.example.com', bodyLimitBytes: 1048576 },
+  config: { grafanaUrl: 'https://grafana.example.com', publicUrl: 'https://wavegate.example.com', bodyLimitBytes: 1048576, fleetFile: '/etc/wavegate/fleet.yaml', gitReposFile: '/etc/wavegate/repos.yaml', gitWorkDir: '/tmp/git', kubeconfig: '/etc/wavegate/kubeconfig' },
   analysisTemplates: { files: { 'checkout.yaml': 'apiVersion: wavegate.dev/v1\nkind: AnalysisTemplate\n' } },
   serviceMonitor: { enabled: true, labels: { release: 'kube-prometheus-stack' } },
 };
