@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { mulberry32 } from '../../src/core/stats/random.js';
 import { FAILPOINTS } from '../../src/telemetry/failpoints.js';
-import { startPrometheus, type RunningPrometheus } from '../harness/prometheus.js';
-import { startRedis, type TestRedis } from '../harness/redis.js';
 import { crashRun, type CrashRunOptions, type CrashRunReport } from './drive.js';
-import { childCommand } from './incarnation.js';
 import { betweenAnalysisAndRecord, everyFailpoint, randomKills } from './kill-steps.js';
 import { summary } from './summary.js';
-import { createWorld, history, HISTORY_START, MIN } from './world.js';
+import { startCrashServices, type CrashServices } from './services.js';
+import { createWorld, HISTORY_START, MIN } from './world.js';
 
 /**
  * Crash safety, with real processes: wavegate runs as a child process (test/harness/rollout-process.ts)
@@ -22,16 +20,14 @@ import { createWorld, history, HISTORY_START, MIN } from './world.js';
  */
 const RATE = 120;
 
-let prometheus: RunningPrometheus;
-let redis: TestRedis;
-let child: Awaited<ReturnType<typeof childCommand>>;
+let services: CrashServices;
 
 beforeAll(async () => {
-  [prometheus, redis, child] = await Promise.all([startPrometheus({ openmetrics: history() }), startRedis(), childCommand()]);
+  services = await startCrashServices();
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([prometheus?.stop(), redis?.stop(), child?.cleanup()]);
+  await services?.stop();
 });
 
 type RunOptions = Omit<CrashRunOptions, 'world' | 'redisUrl' | 'prometheusUrl' | 'rate' | 'simStart' | 'budgetMs' | 'command'>;
@@ -39,7 +35,7 @@ type RunOptions = Omit<CrashRunOptions, 'world' | 'redisUrl' | 'prometheusUrl' |
 async function run(options: RunOptions): Promise<CrashRunReport> {
   const world = await createWorld();
   try {
-    const report = await crashRun({ ...options, world, command: child.command, redisUrl: redis.url, prometheusUrl: prometheus.url, rate: RATE, simStart: HISTORY_START + 5 * MIN, budgetMs: 170_000 });
+    const report = await crashRun({ ...options, world, redisUrl: services.redisUrl, prometheusUrl: services.prometheusUrl, command: services.command, rate: RATE, simStart: HISTORY_START + 5 * MIN, budgetMs: 170_000 });
     console.log(summary(report));
     return report;
   } finally {

@@ -80,23 +80,8 @@ export async function crashRun(o: CrashRunOptions): Promise<CrashRunReport> {
 
   const spawnNext = async (step: KillStep | undefined) => {
     report.incarnations++;
-    const env = {
-      REDIS_URL: o.redisUrl,
-      REDIS_PREFIX: o.prefix,
-      PROMETHEUS_URL: o.prometheusUrl,
-      ...o.world.env,
-      GIT_WORK_DIR: o.workDir === 'kept' ? keptDir : await o.world.remote.workDir(),
-      ROLLOUT_POLL: '100ms',
-      LOG_LEVEL: 'warn',
-      WG_CLOCK: `${clock.base},${clock.t0},${clock.rate}`,
-      // Leases and locks a killed process leaves behind expire soon, so its successor is not kept waiting.
-      WG_LEASE_TTL_MS: '1000',
-      WG_GIT_LOCK_TTL_MS: '2000',
-      WG_LOCK_MS: '1000',
-      WG_STALLED_MS: '500',
-      WG_RECONCILE_MS: '1000',
-      WAVEGATE_FAILPOINTS: step?.kind === 'failpoint' ? `${step.failpoint}:${step.pass}` : '',
-    };
+    const workDir = o.workDir === 'kept' ? keptDir : await o.world.remote.workDir();
+    const env = childEnv({ ...o, workDir, clock, failpoints: step?.kind === 'failpoint' ? `${step.failpoint}:${step.pass}` : '' });
     return { inc: await spawnIncarnation(`${o.label}-${report.incarnations}`, o.command, env), step };
   };
 
@@ -183,6 +168,36 @@ export async function crashRun(o: CrashRunOptions): Promise<CrashRunReport> {
     report.simMinutes = Math.round((simNow() - o.simStart) / 60_000);
     await redis.quit().catch(() => redis.disconnect());
   }
+}
+
+/** The environment of one incarnation (see test/harness/rollout-process.ts). */
+export function childEnv(o: {
+  world: CrashWorld;
+  redisUrl: string;
+  prefix: string;
+  prometheusUrl: string;
+  workDir: string;
+  clock: { base: number; t0: number; rate: number };
+  failpoints?: string;
+  leaseTtlMs?: number;
+}): Record<string, string> {
+  return {
+    REDIS_URL: o.redisUrl,
+    REDIS_PREFIX: o.prefix,
+    PROMETHEUS_URL: o.prometheusUrl,
+    ...o.world.env,
+    GIT_WORK_DIR: o.workDir,
+    ROLLOUT_POLL: '100ms',
+    LOG_LEVEL: 'warn',
+    WG_CLOCK: `${o.clock.base},${o.clock.t0},${o.clock.rate}`,
+    // Leases and locks a killed process leaves behind expire soon, so its successor is not kept waiting.
+    WG_LEASE_TTL_MS: String(o.leaseTtlMs ?? 1000),
+    WG_GIT_LOCK_TTL_MS: '2000',
+    WG_LOCK_MS: '1000',
+    WG_STALLED_MS: '500',
+    WG_RECONCILE_MS: '1000',
+    WAVEGATE_FAILPOINTS: o.failpoints ?? '',
+  };
 }
 
 /** The action the stored rollout calls for now (what a killed process was doing, or about to redo). */

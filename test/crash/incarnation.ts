@@ -14,6 +14,9 @@ export interface Incarnation {
   kill(): Promise<void>;
   /** SIGTERM (a graceful close), SIGKILL after 10 s. */
   stop(): Promise<void>;
+  /** SIGSTOP: frozen where it stands (a long GC pause, a VM freeze); `resume` (SIGCONT) thaws it. */
+  pause(): void;
+  resume(): void;
   alive(): boolean;
   /** The last 20 kB it wrote to stderr (its warnings and errors). */
   output(): string;
@@ -108,7 +111,12 @@ export async function spawnIncarnation(name: string, command: string[], env: Rec
     },
     exited,
     kill: () => gone('SIGKILL'),
-    stop: () => gone('SIGTERM'),
+    stop: async () => {
+      child.kill('SIGCONT'); // a frozen process cannot hear SIGTERM
+      await gone('SIGTERM');
+    },
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
     alive: () => child.exitCode === null && child.signalCode === null,
     output: () => stderr,
   };
