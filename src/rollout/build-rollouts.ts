@@ -95,6 +95,7 @@ export async function buildRollouts(d: RolloutDeps): Promise<Rollouts | null> {
       cluster: d.clusterClients(fleet),
       analyses: { create: (r) => d.analyses.create(r), get: (id) => d.analyses.get(id), abort: (id, reason, by) => d.analyses.abort(id, reason, by) },
       budgetGate: createBudgetGate({ source: d.source, renderSpecs: d.renderSpecs, now: d.now }),
+      current: (id) => store.get(id),
       now: d.now,
       ...(d.publicUrl ? { explanationBaseUrl: d.publicUrl } : {}),
     },

@@ -5,6 +5,7 @@ import { workloadConverged, type ClusterClient } from '../core/rollout/cluster-c
 import { commitMessage } from '../core/rollout/commit-message.js';
 import type { FileEdit, GitRepository } from '../core/rollout/git-change.js';
 import type { Rollout } from '../core/rollout/rollout.js';
+import { StaleActionError } from '../errors/stale-action-error.js';
 import { WavegateError } from '../errors/wavegate-error.js';
 import { readVersion } from './read-version.js';
 import { scopeOf } from './scope-of.js';
@@ -20,6 +21,8 @@ export interface RolloutWorld {
   };
   /** Whether the fleet's error budget lets a wave start (see budget-gate.ts). */
   budgetGate: (r: Rollout, wave: number) => Promise<{ open: boolean; reason: string }>;
+  /** The rollout as stored now (status and epoch), to refuse a stale worker's commit before it is pushed. */
+  current?: (id: string) => Promise<Pick<Rollout, 'status' | 'epoch'> | null>;
   now: () => number;
   explanationBaseUrl?: string;
 }
@@ -34,6 +37,14 @@ export async function executeAction(r: Rollout, action: RolloutAction, world: Ro
   } catch (err) {
     const e = err instanceof WavegateError ? err : null;
     return { kind: 'failed', code: e?.code ?? 'ACTION_FAILED', message: (err as Error).message, retryable: e?.retryable ?? true };
+  }
+}
+
+/** Refuses a commit whose rollout has moved past the epoch it was decided in. */
+async function checkStillCurrent(id: string, epoch: number, current: NonNullable<RolloutWorld['current']>): Promise<void> {
+  const now = await current(id);
+  if (!now || now.status !== 'running' || now.epoch !== epoch) {
+    throw new StaleActionError(id, epoch, now ? `${now.status} at epoch ${now.epoch}` : 'gone');
   }
 }
 
@@ -56,7 +67,8 @@ async function perform(r: Rollout, action: RolloutAction, world: RolloutWorld): 
           ? { kind: 'yamlField', path: w.path, field: git.target.field, value: w.version, expect: w.expect }
           : { kind: 'kustomizeImage', path: w.path, image: git.target.image, newTag: w.version, expect: w.expect },
       );
-      const result = await world.git.apply({ repo: git.repo, branch: git.branch, edits, ...message, ...(action.pullRequestBranch ? { pushBranch: action.pullRequestBranch } : {}) });
+      const fence = world.current ? () => checkStillCurrent(r.id, action.epoch, world.current!) : undefined;
+      const result = await world.git.apply({ repo: git.repo, branch: git.branch, edits, ...message, ...(action.pullRequestBranch ? { pushBranch: action.pullRequestBranch } : {}), ...(fence ? { fence } : {}) });
       return { kind: 'committed', sha: result.sha, created: result.created };
     }
     case 'checkMerged': {

@@ -83,12 +83,10 @@ describe('a worker frozen inside its commit, thawed after the rollout was aborte
     expect(seen.afterRollback?.epoch).toBeGreaterThan(seen.frozenAt!.epoch);
   });
 
-  // KNOWN BUG, so `it.fails` until it is fixed (then this test fails: make it `it`). Nothing compares a
-  // change's epoch with its rollout's before the push, so the thawed worker's promotion (epoch 3)
-  // lands after the rollback, and eu-west-1a runs 1.7.0 while the rollout reads `aborted`. A fence
-  // would refuse it: under the Git lock, before each push, ask whether the rollout is still running
-  // at the change's epoch (RolloutStore.get), and drop the change when it is not.
-  it.fails('refuses the late promotion: Git still names the old version everywhere', () => {
+  // The fence (GitChange.fence, src/rollout/execute-action.ts) runs under the Git lock before each
+  // push and refuses a change whose rollout has left the change's epoch: the thawed worker's
+  // promotion never lands after the rollback.
+  it('refuses the late promotion: Git still names the old version everywhere', () => {
     expect(seen.lateCommits).toEqual([]);
     expect(seen.versions).toEqual(Object.fromEntries(CLUSTERS.map((c) => [c, INITIAL_VERSION])));
   });

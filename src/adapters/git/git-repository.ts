@@ -96,6 +96,7 @@ export function createGitRepository(options: GitRepositoryOptions): GitRepositor
         signal,
       );
       options.failpoint?.('git.afterCommit');
+      await change.fence?.();
       if (change.pushBranch) return pushToOwnBranch(rt, clone, change, { attempt, files, signal });
       const outcome = await clone.push(signal);
       if (outcome.kind === 'upToDate') {

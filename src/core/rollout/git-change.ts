@@ -64,6 +64,12 @@ export interface GitChange {
    * forge's merge queue) to merge. A replay finds the branch and its commit instead of pushing again.
    */
   pushBranch?: string;
+  /**
+   * Called under the repository lock right before every push attempt; throws to refuse the change
+   * (the rollout moved on while this worker waited, paused or froze). A stale worker's commit never
+   * reaches the remote.
+   */
+  fence?: () => Promise<void>;
 }
 
 export interface GitChangeResult {
