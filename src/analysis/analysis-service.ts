@@ -6,6 +6,7 @@ import type { Analysis, AnalysisRequest, Measurement, MetricSpec } from '../core
 import { dueTickEnds, lastTickEnd } from '../core/analysis/schedule.js';
 import { AnalysisNotFoundError, StaleRevisionError } from '../errors/store-errors.js';
 import { InvalidAnalysisRequestError } from '../errors/request-errors.js';
+import { WavegateError } from '../errors/wavegate-error.js';
 import type { Failpoint } from '../telemetry/failpoints.js';
 import { measureMetric, type QueryLookup } from './measure.js';
 import { prefetchRange } from './replay.js';
@@ -81,8 +82,9 @@ export class AnalysisService {
     const { store, owner } = this.deps;
     const ttl = this.deps.leaseTtlMs ?? 60_000;
     if (!(await store.acquireLease(id, owner, ttl, this.deps.now()))) return null;
+    let current: Analysis | null = null;
     try {
-      let current = await store.get(id);
+      current = await store.get(id);
       if (!current || current.verdict !== 'running') return current;
       if (current.mode === 'retrospective') return await this.replay(current);
       for (const end of dueTickEnds(current, this.deps.now(), this.deps.settleDelayMs ?? 0)) {
@@ -92,6 +94,14 @@ export class AnalysisService {
         if (current.verdict !== 'running') break;
       }
       return current;
+    } catch (err) {
+      // The running state's deadline: past its last interval plus a grace, an analysis whose ticks
+      // keep failing ends inconclusive (naming the error) instead of answering `running` forever.
+      if (current && current.verdict === 'running' && !(err instanceof StaleRevisionError) && this.deps.now() > lastTickEnd(current.request) + overdueGraceMs(current)) {
+        const code = err instanceof WavegateError ? err.code : 'TICK_FAILED';
+        return await this.save(current, abortAnalysis(current, `no tick could be completed by the deadline (${code}: ${(err as Error).message})`, this.deps.now(), 'wavegate'), []);
+      }
+      throw err;
     } finally {
       await store.releaseLease(id, owner).catch(() => undefined);
     }
@@ -134,6 +144,11 @@ export class AnalysisService {
     }
     return stored;
   }
+}
+
+/** How long past its last interval a failing analysis may keep trying: ten intervals, at least 10 minutes. */
+function overdueGraceMs(a: Analysis): number {
+  return Math.max(10 * a.request.intervalMs, 600_000);
 }
 
 function validateTiming(r: AnalysisRequest): void {
