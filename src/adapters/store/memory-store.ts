@@ -6,6 +6,7 @@ import {
   StaleRevisionError,
 } from '../../errors/store-errors.js';
 import { clampLimit, decodeCursor, encodeCursor, sortKey } from './list-order.js';
+import { createMemoryLeases } from './memory-leases.js';
 
 /**
  * The embedded default: one process, nothing survives a restart. Every method does its work
@@ -15,7 +16,7 @@ import { clampLimit, decodeCursor, encodeCursor, sortKey } from './list-order.js
 export function createMemoryAnalysisStore(): AnalysisStore {
   const byId = new Map<string, Analysis>();
   const idByKey = new Map<string, string>();
-  const leases = new Map<string, { owner: string; expiresAt: number }>();
+  const leases = createMemoryLeases();
   const lookUpKey = (key: string): Analysis | undefined => {
     const id = idByKey.get(key);
     return id === undefined ? undefined : byId.get(id);
@@ -76,16 +77,8 @@ export function createMemoryAnalysisStore(): AnalysisStore {
         .map(({ id }) => id);
     },
 
-    async acquireLease(id, owner, ttlMs, now) {
-      const held = leases.get(id);
-      if (held && held.expiresAt > now) return false;
-      leases.set(id, { owner, expiresAt: now + Math.max(1, ttlMs) });
-      return true;
-    },
-
-    async releaseLease(id, owner) {
-      if (leases.get(id)?.owner === owner) leases.delete(id);
-    },
+    acquireLease: leases.acquireLease,
+    releaseLease: leases.releaseLease,
 
     async ping() {
       return true;

@@ -7,6 +7,7 @@ import {
   StaleRolloutError,
 } from '../../errors/rollout-errors.js';
 import { clampLimit, decodeCursor, encodeCursor, sortKey } from './list-order.js';
+import { createMemoryLeases } from './memory-leases.js';
 
 /**
  * The embedded default: one process, nothing survives a restart. Every method does its work
@@ -18,7 +19,7 @@ export function createMemoryRolloutStore(): RolloutStore {
   const byId = new Map<string, Rollout>();
   /** app → id of its active rollout: the slot that keeps one active rollout per app. */
   const activeByApp = new Map<string, string>();
-  const leases = new Map<string, { owner: string; expiresAt: number }>();
+  const leases = createMemoryLeases();
 
   return {
     async create(r) {
@@ -74,16 +75,8 @@ export function createMemoryRolloutStore(): RolloutStore {
       return structuredClone(written);
     },
 
-    async acquireLease(id, owner, ttlMs, now) {
-      const held = leases.get(id);
-      if (held && held.expiresAt > now) return false;
-      leases.set(id, { owner, expiresAt: now + Math.max(1, ttlMs) });
-      return true;
-    },
-
-    async releaseLease(id, owner) {
-      if (leases.get(id)?.owner === owner) leases.delete(id);
-    },
+    acquireLease: leases.acquireLease,
+    releaseLease: leases.releaseLease,
 
     async ping() {
       return true;
