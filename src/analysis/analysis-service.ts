@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { abortAnalysis, advance, newAnalysis, type AdvanceOptions } from '../core/analysis/advance.js';
 import type { AnalysisStore } from '../core/analysis/analysis-store.js';
@@ -79,7 +80,9 @@ export class AnalysisService {
    * under a lease so that only one process ticks an analysis. Returns the analysis as stored.
    */
   async tick(id: string): Promise<Analysis | null> {
-    const { store, owner } = this.deps;
+    const { store } = this.deps;
+    // One token per attempt, so a holder whose lease expired cannot release its successor's.
+    const owner = `${this.deps.owner}/${randomUUID()}`;
     const ttl = this.deps.leaseTtlMs ?? 60_000;
     if (!(await store.acquireLease(id, owner, ttl, this.deps.now()))) return null;
     let current: Analysis | null = null;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AnalysisRequest, MetricSpec } from '../core/analysis/model.js';
 import type { ActionOutcome } from '../core/rollout/actions.js';
@@ -91,7 +92,9 @@ export class RolloutService {
    * analysis or a person), or null when another process holds its lease.
    */
   async work(id: string): Promise<Rollout | null> {
-    const { store, owner } = this.deps;
+    const { store } = this.deps;
+    // One token per attempt, so a holder whose lease expired cannot release its successor's.
+    const owner = `${this.deps.owner}/${randomUUID()}`;
     if (!(await store.acquireLease(id, owner, this.deps.leaseTtlMs ?? 120_000, this.deps.now()))) return null;
     try {
       let r = await store.get(id);
