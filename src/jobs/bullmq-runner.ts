@@ -1,11 +1,9 @@
 import type { Logger } from 'pino';
 import type { AnalysisStore } from '../core/analysis/analysis-store.js';
 import type { Analysis } from '../core/analysis/model.js';
-import { AnalysisJobs, MAX_STALLED_COUNT } from './bullmq/analysis-jobs.js';
-import { checkEvictionPolicy, type BullmqConnections } from './bullmq/connections.js';
-import { catalogProcessor } from './bullmq/job-processor.js';
-import { JobQueues } from './bullmq/job-queues.js';
-import { QueueWorker, within } from './bullmq/queue-worker.js';
+import { AnalysisJobs } from './bullmq/analysis-jobs.js';
+import { CatalogQueue, pick } from './bullmq/catalog-queue.js';
+import type { BullmqConnections } from './bullmq/connections.js';
 import { ANALYSIS_QUEUE } from './catalog.js';
 import type { JobRunner } from './runner.js';
 import type { Tickable } from './tick-scheduler.js';
@@ -45,78 +43,49 @@ const RECONCILER_ID = 'analysis-reconcile';
  * a repeated tick harmless.
  */
 export class BullmqRunner implements JobRunner {
-  private readonly queues: JobQueues;
-  private readonly jobs: AnalysisJobs;
-  private readonly prefix: string;
-  private readonly worker: QueueWorker;
+  private readonly runner: CatalogQueue<AnalysisJobs>;
 
   constructor(private readonly opts: BullmqRunnerOptions) {
-    this.prefix = bullmqPrefix(opts.redisPrefix);
-    this.queues = new JobQueues({ connection: opts.connections.queue, prefix: this.prefix });
     const { store, service, logger, now, clockRate, busyRetryMs, onTick } = opts;
-    this.jobs = new AnalysisJobs({ store, service, logger, now, clockRate, busyRetryMs, onTick, queues: this.queues });
-    this.worker = new QueueWorker({
+    this.runner = new CatalogQueue({
       queue: ANALYSIS_QUEUE,
-      prefix: this.prefix,
-      connection: opts.connections.worker,
-      processor: catalogProcessor(this.jobs.handlers(), logger),
+      prefix: bullmqPrefix(opts.redisPrefix),
+      connections: opts.connections,
+      jobs: (queues) => new AnalysisJobs({ store, service, logger, now, clockRate, busyRetryMs, onTick, queues }),
+      reconcile: { job: 'analysis.reconcile', schedulerId: RECONCILER_ID, ...(opts.reconcileEveryMs ? { everyMs: opts.reconcileEveryMs } : {}) },
+      dueJob: 'analysis.tick',
       logger,
-      concurrency: opts.concurrency ?? 4,
-      lockDurationMs: opts.lockDurationMs ?? 30_000,
-      stalledIntervalMs: opts.stalledIntervalMs ?? 30_000,
-      maxStalledCount: MAX_STALLED_COUNT,
-      ...(opts.workerName ? { workerName: opts.workerName } : {}),
+      now,
+      ...pick(opts, ['concurrency', 'workerName', 'lockDurationMs', 'stalledIntervalMs']),
     });
   }
 
-  async start(): Promise<void> {
-    if (this.worker.started) return;
-    const { logger } = this.opts;
-    const concurrency = this.worker.start();
-    await checkEvictionPolicy(this.opts.connections.queue, logger);
-    try {
-      await this.queues.repeat('analysis.reconcile', {}, RECONCILER_ID, this.opts.reconcileEveryMs ?? 60_000);
-      await this.jobs.reconcile();
-    } catch (err) {
-      logger.warn({ err }, 'cannot reconcile tick jobs at start; the reconcile schedule will retry');
-    }
-    logger.info({ queue: ANALYSIS_QUEUE, prefix: this.prefix, concurrency }, 'BullMQ worker started');
+  start(): Promise<void> {
+    return this.runner.start();
   }
 
-  /**
-   * Stops fetching and waits at most `timeoutMs` for jobs in flight. Past that, the jobs are
-   * cancelled: each is released as a retryable failure for another worker (the tick itself runs on
-   * in the background, still under its store lease). If even that hangs (Redis gone), the worker is
-   * disconnected and BullMQ's stalled-job recovery takes over. Worst case: `timeoutMs` + ~2.5 s.
-   */
-  async stop(timeoutMs = 10_000): Promise<void> {
-    await this.worker.stop(timeoutMs);
-    await within(this.queues.close(), 500);
-    await this.opts.connections.close(500);
+  /** Bounded: see CatalogQueue.stop (the tick itself runs on in the background, under its store lease). */
+  stop(timeoutMs = 10_000): Promise<void> {
+    return this.runner.stop(timeoutMs);
   }
 
   async analysisCreated(analysis: Analysis): Promise<void> {
     if (analysis.mode === 'retrospective') return; // replayed by create itself; a failed replay is found by reconciliation
     try {
-      await this.jobs.schedule(analysis);
+      await this.runner.jobs.schedule(analysis);
     } catch (err) {
       this.opts.logger.warn({ err, analysisId: analysis.id }, 'cannot schedule the first tick; reconciliation will');
     }
   }
 
-  /**
-   * Reconciles, promotes every delayed tick whose due time by the runner's clock has passed, and
-   * processes the waiting jobs here, one by one, until none is left.
-   */
-  async poll(): Promise<void> {
-    await this.jobs.reconcile();
-    await this.queues.promoteDue('analysis.tick', this.opts.now());
-    await this.worker.drain();
+  /** Reconciles, promotes every tick due by the runner's clock, and processes them here. */
+  poll(): Promise<void> {
+    return this.runner.poll();
   }
 
   /** For tests and operators: the BullMQ queue the analysis jobs live on. */
   get analysisQueue() {
-    return this.queues.queue(ANALYSIS_QUEUE);
+    return this.runner.queue;
   }
 }
 
