@@ -9,7 +9,8 @@ import {
 import { decodeAnalysis, encodeAnalysis } from './analysis-codec.js';
 import { clampLimit, decodeCursor, encodeCursor, idOfSortKey, sortKey } from './list-order.js';
 import { createRedisGuard } from './redis-guard.js';
-import { CREATE, RELEASE_LEASE, UPDATE, runScript } from './redis-scripts.js';
+import { redisLeases } from './redis-leases.js';
+import { CREATE, UPDATE, runScript } from './redis-scripts.js';
 
 export interface RedisAnalysisStoreOptions {
   /** Injected client; the store never quits it (its creator does). */
@@ -138,23 +139,7 @@ export function createRedisAnalysisStore(options: RedisAnalysisStoreOptions): An
       return members.map(idOfSortKey);
     },
 
-    async acquireLease(id, owner, ttlMs) {
-      const ttl = Math.max(1, Math.ceil(ttlMs));
-      const reply = await guarded('acquireLease', () => redis.set(keys.lease(id), owner, 'PX', ttl, 'NX'));
-      return reply === 'OK';
-    },
-
-    async releaseLease(id, owner) {
-      await guarded('releaseLease', () => runScript(redis, RELEASE_LEASE, [keys.lease(id)], [owner]));
-    },
-
-    async ping() {
-      try {
-        return (await guarded('ping', () => redis.ping())) === 'PONG';
-      } catch {
-        return false;
-      }
-    },
+    ...redisLeases(redis, guarded, keys.lease, ''),
 
     async close() {},
   };

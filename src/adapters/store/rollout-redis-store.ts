@@ -10,7 +10,8 @@ import {
 import { decodeJson, encodeJson } from './analysis-codec.js';
 import { clampLimit, decodeCursor, encodeCursor, idOfSortKey, sortKey } from './list-order.js';
 import { createRedisGuard } from './redis-guard.js';
-import { RELEASE_LEASE, runScript } from './redis-scripts.js';
+import { redisLeases } from './redis-leases.js';
+import { runScript } from './redis-scripts.js';
 import { CREATE_ROLLOUT, STATUS_ORDER, UPDATE_ROLLOUT } from './rollout-redis-scripts.js';
 
 export interface RedisRolloutStoreOptions {
@@ -140,23 +141,7 @@ export function createRedisRolloutStore(options: RedisRolloutStoreOptions): Roll
       }
     },
 
-    async acquireLease(id, owner, ttlMs) {
-      const ttl = Math.max(1, Math.ceil(ttlMs));
-      const reply = await guarded('acquireRolloutLease', () => redis.set(keys.lease(id), owner, 'PX', ttl, 'NX'));
-      return reply === 'OK';
-    },
-
-    async releaseLease(id, owner) {
-      await guarded('releaseRolloutLease', () => runScript(redis, RELEASE_LEASE, [keys.lease(id)], [owner]));
-    },
-
-    async ping() {
-      try {
-        return (await guarded('ping', () => redis.ping())) === 'PONG';
-      } catch {
-        return false;
-      }
-    },
+    ...redisLeases(redis, guarded, keys.lease, 'Rollout'),
 
     async close() {},
   };
