@@ -9,6 +9,7 @@ import { AnalysisNotFoundError, StaleRevisionError } from '../errors/store-error
 import { InvalidAnalysisRequestError } from '../errors/request-errors.js';
 import { WavegateError } from '../errors/wavegate-error.js';
 import type { Failpoint } from '../telemetry/failpoints.js';
+import { readBaselineHistory } from './baseline-history.js';
 import { measureMetric, type QueryLookup } from './measure.js';
 import { prefetchRange } from './replay.js';
 
@@ -89,6 +90,10 @@ export class AnalysisService {
     try {
       current = await store.get(id);
       if (!current || current.verdict !== 'running') return current;
+      if (current.baselineHistory === undefined) {
+        const baselineHistory = await readBaselineHistory(this.deps.source, current, this.deps.logger);
+        current = await this.save(current, { ...current, baselineHistory, updatedAt: this.deps.now() }, []);
+      }
       if (current.mode === 'retrospective') return await this.replay(current);
       for (const end of dueTickEnds(current, this.deps.now(), this.deps.settleDelayMs ?? 0)) {
         const measurements = await this.measureAll(current.specs, end - current.request.intervalMs, end, (q) => this.deps.source.instant(q, end));

@@ -3,6 +3,7 @@
  * with a decision and the minute it took it. Rollback = "the canary is worse"; promote = "ship it";
  * inconclusive = the method stopped without either (Argo's paused run, wavegate's too-few-events).
  */
+import type { Counts } from '../../../src/core/analysis/model.js';
 import type { Tick } from '../sim/traffic.js';
 
 export type Outcome = 'rollback' | 'promote' | 'inconclusive';
@@ -18,4 +19,10 @@ export interface Judge {
 }
 
 /** Builds a fresh judge for one simulated rollout of a scenario. */
-export type JudgeFactory = (ctx: { budgetMinutes: number }) => Judge;
+export type JudgeFactory = (ctx: JudgeStart) => Judge;
+
+export interface JudgeStart {
+  budgetMinutes: number;
+  /** The service's error counts per minute over the hour before the rollout (for methods that read it). */
+  hourBefore: () => Counts[];
+}

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { advance, newAnalysis } from '../../../src/core/analysis/advance.js';
+import { advance, metricId, newAnalysis } from '../../../src/core/analysis/advance.js';
 import type { Analysis, AnalysisRequest, MetricSpec } from '../../../src/core/analysis/model.js';
 import { parseTemplateFile, renderMetrics } from '../../../src/templates/index.js';
 import type { LoadedTemplate } from '../../../src/templates/types.js';
@@ -30,7 +30,7 @@ export function shippedSpecs(): MetricSpec[] {
 const OUTCOME = { fail: 'rollback', pass: 'promote', inconclusive: 'inconclusive' } as const;
 
 export function wavegateJudge(specs: MetricSpec[]): JudgeFactory {
-  return ({ budgetMinutes }) => {
+  return ({ budgetMinutes, hourBefore }) => {
     const request: AnalysisRequest = {
       templates: TEMPLATES,
       args: { service: 'bench' },
@@ -40,7 +40,10 @@ export function wavegateJudge(specs: MetricSpec[]): JudgeFactory {
       maxDurationMs: budgetMinutes * INTERVAL_MS,
       alpha: WAVEGATE_ALPHA,
     };
-    let analysis: Analysis = newAnalysis({ id: 'bench', request, specs, now: 0 });
+    // What AnalysisService stores at the first tick (readBaselineHistory): the ratio metrics' hour before.
+    const history = hourBefore();
+    const baselineHistory = Object.fromEntries(specs.filter((s) => s.kind === 'ratio').map((s) => [metricId(s), history]));
+    let analysis: Analysis = { ...newAnalysis({ id: 'bench', request, specs, now: 0 }), baselineHistory };
     const judge: Judge = {
       observe(tick): Decision | null {
         analysis = advance(analysis, tick.endMs, tick.measurements, tick.endMs);

@@ -58,7 +58,8 @@ export function advance(analysis: Analysis, tickEnd: number, measurements: reado
     const previous = analysis.metrics[i]!;
     if (previous.verdict !== 'running') return previous;
     const own = all.filter((m) => m.template === spec.template && m.metric === spec.name);
-    const j = judgeMetric(spec, own, { alpha, final, consecutiveErrorLimit: limit });
+    const history = analysis.baselineHistory?.[metricId(spec)];
+    const j = judgeMetric(spec, own, { alpha, final, consecutiveErrorLimit: limit, ...(history ? { history } : {}) });
     return { ...previous, verdict: j.verdict, evidence: j.evidence, reason: j.reason, decidedAt: j.verdict === 'running' ? null : tickEnd };
   });
   const combined = combineVerdict(metrics, opts.scoring ?? DEFAULT_SCORING);

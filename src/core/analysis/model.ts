@@ -156,7 +156,8 @@ export interface Evidence {
   logThreshold?: number;
   alpha?: number;
   /** Per-test breakdown for metrics that run several (bounds, quantiles, rows). */
-  tests?: Array<{ name: string; logEValue?: number; logThreshold?: number; fired: boolean; detail?: string }>;
+  /** Each test behind the verdict: sequential ones with their e-value, the final look with a p-value against its α. */
+  tests?: Array<{ name: string; logEValue?: number; logThreshold?: number; pValue?: number; alpha?: number; fired: boolean; detail?: string }>;
   /** Missing pieces when inconclusive: e.g. { canaryEvents: 37 } more events needed. */
   missing?: Record<string, number>;
   measurements: { ok: number; nodata: number; error: number; consecutiveErrors: number };
@@ -224,6 +225,13 @@ export interface Analysis {
   metrics: MetricResult[];
   measurements: Measurement[];
   abort?: { at: number; reason: string; by?: string };
+  /**
+   * Per ratio metric (`template/name`): the baseline's counts per interval over the hour before the
+   * analysis started, read once at its first tick — how bursty the service's errors are without a
+   * canary, for the dispersion guard. Absent until read; a metric whose history could not be read
+   * has none (the guard then learns from the analysis alone).
+   */
+  baselineHistory?: Record<string, Counts[]>;
   /** Optimistic-concurrency counter, bumped by every stored write. */
   revision: number;
 }

@@ -44,12 +44,19 @@ export function explainMetric(analysis: Analysis, metric: MetricResult, range: {
   };
 }
 
+/** A fixed-sample test (the final look) reports a p-value against its share of α instead of an e-value. */
+function pValueText(t: { pValue?: number; alpha?: number }): string | null {
+  if (typeof t.pValue !== 'number' || typeof t.alpha !== 'number') return null;
+  const f = (p: number) => (p >= 0.001 ? p.toPrecision(2) : p.toExponential(1));
+  return `p-value ${f(t.pValue)} ${t.pValue <= t.alpha ? '≤' : '>'} α ${f(t.alpha)}`;
+}
+
 function explainTest(t: NonNullable<MetricResult['evidence']['tests']>[number]): TestExplanation {
   const hasE = typeof t.logEValue === 'number' && typeof t.logThreshold === 'number';
   return {
     name: t.name,
     fired: t.fired,
-    evidence: hasE ? `e-value ${formatEValue(t.logEValue)} ${t.logEValue! >= t.logThreshold! ? '≥' : '<'} ${formatEValue(t.logThreshold)}` : null,
+    evidence: hasE ? `e-value ${formatEValue(t.logEValue)} ${t.logEValue! >= t.logThreshold! ? '≥' : '<'} ${formatEValue(t.logThreshold)}` : pValueText(t),
     detail: t.detail ?? null,
   };
 }

@@ -7,6 +7,11 @@ export interface JudgeContext {
   /** True on the last tick: a metric still running must settle now (pass or inconclusive). */
   final: boolean;
   consecutiveErrorLimit: number;
+  /**
+   * The baseline's counts per interval before the analysis started, oldest first (ratio metrics):
+   * what the service's errors looked like without a canary, for the dispersion estimate.
+   */
+  history?: ReadonlyArray<{ total: number; bad: number }>;
 }
 
 /** A metric judge's answer for the measurements so far. */

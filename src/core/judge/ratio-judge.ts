@@ -20,7 +20,8 @@ export function judgeRatio(spec: RatioMetricSpec, measurements: readonly Measure
   const testAlpha = spec.maxRate === undefined ? ctx.alpha : ctx.alpha * 0.9;
   const absAlpha = ctx.alpha * 0.1;
 
-  const rel = compareRates(intervals, { alpha: testAlpha, tolerance: spec.tolerance });
+  const history = (ctx.history ?? []).map((c) => orient(c)).map((c) => ({ n: c.total, x: c.bad }));
+  const rel = compareRates(intervals, { alpha: testAlpha, tolerance: spec.tolerance, final: ctx.final, history });
   const abs = spec.maxRate === undefined ? null : absoluteBound(rel.totals.xB, rel.totals.nB, spec.maxRate, absAlpha, intervals.length >= MIN_INFORMATIVE_INTERVALS);
   const missing = missingEvents(rel.totals, spec.minEvents);
 
@@ -35,7 +36,8 @@ export function judgeRatio(spec: RatioMetricSpec, measurements: readonly Measure
     logThreshold: rel.logThreshold,
     alpha: ctx.alpha,
     tests: [
-      { name: `relative: canary rate ≤ ${spec.tolerance}× baseline`, logEValue: rel.logEValue, logThreshold: rel.logThreshold, fired: rel.fired },
+      { name: `relative: canary rate ≤ ${spec.tolerance}× baseline`, logEValue: rel.logEValue, logThreshold: rel.logThreshold, fired: rel.fired && rel.logEValue >= rel.logThreshold },
+      ...(rel.finalLook ? [finalLookTest(rel.finalLook, spec.tolerance, rel.fired)] : []),
       ...(abs ? [{ name: `absolute: canary rate ≤ ${formatPercent(spec.maxRate)}`, logEValue: abs.logEValue, logThreshold: abs.logThreshold, fired: abs.fired, detail: `upper bound ${formatPercent(abs.upperRate)}` }] : []),
     ],
     missing,
@@ -45,6 +47,10 @@ export function judgeRatio(spec: RatioMetricSpec, measurements: readonly Measure
 
   const rates = `canary ${formatPercent(rel.canaryRate)} vs baseline ${formatPercent(rel.baselineRate)}`;
   const band = `${formatRatio(rel.lower)}–${formatRatio(rel.upper)}`;
+  if (rel.fired && rel.logEValue < rel.logThreshold && rel.finalLook) {
+    const look = rel.finalLook;
+    return { verdict: 'fail', evidence, reason: `${rates} (${rel.ratio === null ? 'ratio n/a' : formatRatio(rel.ratio)}): at the planned end, ${formatCount(look.observed)} canary bad events where ${formatCount(look.expected)} were expected at ${formatRatio(spec.tolerance)} — p = ${formatP(look.pValue)} ≤ ${formatP(look.alpha)}` };
+  }
   if (rel.fired) {
     return { verdict: 'fail', evidence, reason: `${rates} (${rel.ratio === null ? 'ratio n/a' : formatRatio(rel.ratio)}, interval ${band}): above ${formatRatio(spec.tolerance)} with evidence e^${rel.logEValue.toFixed(1)} ≥ e^${rel.logThreshold.toFixed(1)}` };
   }
@@ -69,6 +75,20 @@ export function judgeRatio(spec: RatioMetricSpec, measurements: readonly Measure
   }
   return { verdict: 'running', evidence, reason: enough ? `${rates}, interval ${band}` : `waiting for events: ${describeMissing(missing)}` };
 }
+
+/** The fixed-sample look as a test entry: a p-value against its share of α, not an e-value. */
+function finalLookTest(look: NonNullable<ReturnType<typeof compareRates>['finalLook']>, tolerance: number, fired: boolean) {
+  return {
+    name: `final look: canary rate ≤ ${tolerance}× baseline (exact test at the planned end)`,
+    fired: fired && look.rejected,
+    pValue: look.pValue,
+    alpha: look.alpha,
+    detail: `${formatCount(look.observed)} canary bad events, ${formatCount(look.expected)} expected; p = ${formatP(look.pValue)} ${look.rejected ? '≤' : '>'} ${formatP(look.alpha)}`,
+  };
+}
+
+const formatP = (p: number) => (p >= 0.001 ? p.toPrecision(2) : p.toExponential(1));
+const formatCount = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
 function absoluteBound(bad: number, total: number, maxRate: number, alpha: number, mayFire: boolean) {
   const lambda0 = maxRate * total;

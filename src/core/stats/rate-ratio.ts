@@ -8,7 +8,7 @@ import { preparedMixtureLogE } from './rate-ratio-mixture.js';
 import { DEFAULT_ONE_SIDED_GRID, type RatioGrid, twoSidedGrid } from './ratio-grid.js';
 
 export { type IntervalCounts, ratioLogLikelihood } from './interval-counts.js';
-export { type RatioGrid, DEFAULT_ONE_SIDED_GRID, twoSidedGrid, ratioGrid } from './ratio-grid.js';
+export { type RatioGrid, DEFAULT_ONE_SIDED_GRID, REGRESSION_GRID, twoSidedGrid, ratioGrid } from './ratio-grid.js';
 export { rateRatioEstimate } from './rate-ratio-estimate.js';
 export { rateRatioConfidenceSequence, type RateRatioInterval } from './rate-ratio-confidence.js';
 

@@ -45,6 +45,15 @@ export const DEFAULT_ONE_SIDED_GRID: RatioGrid = ratioGrid(
 );
 
 /**
+ * The default grid's multipliers with weights leaning towards 1.4–3.1×, for the regression test of
+ * the error judge: the regressions a canary step can still catch in its time budget. At 2× the
+ * mixture pays ln 5 instead of ln 9 on top of ln(1/α) — a minute earlier on the benchmark's 2×
+ * regression, at no cost to 1.5× or 4× (docs/judgment.md, experiment `horizon`). Effects of 1.1–1.2×
+ * keep weight (they are caught at high traffic), and ≥ 5× needs little (it crosses within minutes).
+ */
+export const REGRESSION_GRID: RatioGrid = ratioGrid(DEFAULT_ONE_SIDED_GRID.ratios, [0.04, 0.05, 0.07, 0.12, 0.17, 0.2, 0.17, 0.11, 0.07]);
+
+/**
  * The two-sided version of a one-sided grid: every multiplier g and its reciprocal 1/g, each with
  * half the original weight. Its mixture has mean 1 under "ratio = rNull" and grows whichever way
  * the truth lies (the confidence sequence and the distribution-shift test use it).

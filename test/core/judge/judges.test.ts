@@ -89,6 +89,32 @@ describe('ratio judge', () => {
     expect(judgeRatio(hits, ms, running).verdict).toBe('fail');
   });
 
+  it('at the planned end, fails by the exact final look a regression the mixture has not proven yet — never before the end', () => {
+    // 1.5× over 15 intervals: the mixture (60% of α) is short of its threshold, the exact test (40%) is not.
+    const ms = Array.from({ length: 15 }, (_, i) => ratioMeasurement(spec, i, { total: 600, bad: 4.5 }, { total: 5400, bad: 27 }));
+    expect(judgeRatio(spec, ms, running).verdict).toBe('running');
+    const j = judgeRatio(spec, ms, final);
+    expect(j.verdict).toBe('fail');
+    expect(j.reason).toMatch(/at the planned end, 67\.5 canary bad events where 47\.2 were expected at 1\.00× — p = 0\.0023 ≤ 0\.0040/);
+    const look = j.evidence.tests!.find((t) => t.name.startsWith('final look'))!;
+    expect(look).toMatchObject({ fired: true, alpha: 0.004 });
+    expect(look.pValue).toBeCloseTo(0.0023, 4);
+    expect(j.evidence.tests![0]!.fired).toBe(false);
+  });
+
+  it('divides the evidence by the dispersion of a bursty hour before the analysis', () => {
+    const ms = steady(6, 9, 27);
+    const calm = Array.from({ length: 60 }, () => ({ total: 6000, bad: 30 }));
+    const bursty = Array.from({ length: 60 }, (_, i) => ({ total: 6000, bad: i % 6 === 0 ? 150 : 6 }));
+    const plain = judgeRatio(spec, ms, running);
+    const withCalm = judgeRatio(spec, ms, { ...running, history: calm });
+    const withBursts = judgeRatio(spec, ms, { ...running, history: bursty });
+    expect(plain.evidence.estimates!.dispersion).toBe(1);
+    expect(withCalm.evidence.estimates!.dispersion).toBe(1);
+    expect(withBursts.evidence.estimates!.dispersion).toBeGreaterThan(10);
+    expect(withBursts.evidence.logEValue!).toBeLessThan(plain.evidence.logEValue! / 5);
+  });
+
   it('fails on the absolute bound when both arms are equally bad', () => {
     const bounded = ratioSpec({ maxRate: 0.01 });
     const ms = Array.from({ length: 10 }, (_, i) => ratioMeasurement(bounded, i, { total: 600, bad: 30 }, { total: 5400, bad: 270 }));

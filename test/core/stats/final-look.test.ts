@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { binomialSumUpperTail } from '../../../src/core/stats/binomial-sum-tail.js';
+import { significantPhi, splitDispersion, temporalDispersion } from '../../../src/core/stats/dispersion.js';
+import { binomial, mulberry32, poisson } from '../../../src/core/stats/random.js';
+import { rateRatioFinalLook } from '../../../src/core/stats/rate-ratio-final-look.js';
+import type { IntervalCounts } from '../../../src/core/stats/rate-ratio.js';
+
+// Reference values: scipy 1.17.1, the exact pmf of the sum by numpy.convolve of scipy.stats.binom.pmf
+// (sumsf(parts, k) = pmf[k:].sum()), and scipy.stats.chi2.sf.
+describe('binomialSumUpperTail', () => {
+  it('matches scipy on one binomial and on sums of binomials with different θ', () => {
+    expect(binomialSumUpperTail([{ m: 100, theta: 0.1 }], 20)).toBeCloseTo(0.0019785608657712354, 14); // binom.sf(19, 100, 0.1)
+    expect(binomialSumUpperTail([{ m: 30, theta: 0.05 }, { m: 40, theta: 0.1 }, { m: 50, theta: 0.25 }], 25)).toBeCloseTo(0.04746703994614648, 13);
+    expect(binomialSumUpperTail([{ m: 300, theta: 0.05 }, { m: 400, theta: 0.1 }, { m: 500, theta: 0.25 }, { m: 200, theta: 0.5 }], 260)).toBeCloseTo(0.9303719758897183, 10);
+  });
+
+  it('is within 1% of the exact tail where the variance is large enough for the Edgeworth expansion', () => {
+    const exact = 5.462998890389782e-7; // sumsf([(20000, 0.1), (20000, 0.3)], 8380)
+    const got = binomialSumUpperTail([{ m: 20_000, theta: 0.1 }, { m: 20_000, theta: 0.3 }], 8380);
+    expect(Math.abs(got / exact - 1)).toBeLessThan(0.01);
+  });
+
+  it('is 1 at or below zero, 0 past the largest possible count, and rounds a fractional count up', () => {
+    expect(binomialSumUpperTail([{ m: 10, theta: 0.3 }], 0)).toBe(1);
+    expect(binomialSumUpperTail([{ m: 10, theta: 0.3 }], 11)).toBe(0);
+    expect(binomialSumUpperTail([{ m: 10, theta: 0.3 }], 4.2)).toBeCloseTo(binomialSumUpperTail([{ m: 10, theta: 0.3 }], 5), 15);
+    expect(binomialSumUpperTail([], 1)).toBe(0);
+    expect(() => binomialSumUpperTail([{ m: 10, theta: 1 }], 3)).toThrow(RangeError);
+  });
+});
+
+describe('rateRatioFinalLook', () => {
+  const ivs: IntervalCounts[] = [
+    { nA: 900, xA: 9, nB: 100, xB: 4 },
+    { nA: 800, xA: 8, nB: 200, xB: 6 },
+  ];
+
+  it('is the exact conditional tail: P(Bin(13, 0.1) + Bin(14, 0.2) ≥ 10), and under a tolerance θ_i(1.5)', () => {
+    expect(rateRatioFinalLook(ivs, { rNull: 1 }).pValue).toBeCloseTo(0.004135199158967286, 14);
+    // θ_i(1.5) = 1.5·n_B/(n_A + 1.5·n_B) = 1/7 and 3/11
+    expect(rateRatioFinalLook(ivs, { rNull: 1.5 }).pValue).toBeCloseTo(0.039470075028499085, 13);
+    expect(rateRatioFinalLook(ivs, { rNull: 1 }).expected).toBeCloseTo(13 * 0.1 + 14 * 0.2, 12);
+  });
+
+  it('is more conservative when the counts are tempered by φ > 1, and 1 with no bad events', () => {
+    const plain = rateRatioFinalLook(ivs, { rNull: 1 }).pValue;
+    expect(rateRatioFinalLook(ivs, { rNull: 1, phi: 2 }).pValue).toBeGreaterThan(plain);
+    expect(rateRatioFinalLook([{ nA: 100, xA: 0, nB: 10, xB: 0 }], { rNull: 1 }).pValue).toBe(1);
+  });
+
+  it('rejects at most α of healthy canaries (simulated, split stepping, with and without φ)', () => {
+    const random = mulberry32(20261123);
+    const alpha = 0.01;
+    const runs = 6000;
+    let rejectedPlain = 0;
+    let rejectedTempered = 0;
+    for (let r = 0; r < runs; r++) {
+      const run: IntervalCounts[] = [];
+      for (let i = 0; i < 15; i++) {
+        const share = [0.05, 0.1, 0.25, 0.5][Math.floor(i / 4)]!;
+        const nB = poisson(random, 600 * share * 10);
+        const nA = poisson(random, 600 * (1 - share) * 10);
+        run.push({ nA, xA: binomial(random, nA, 0.002), nB, xB: binomial(random, nB, 0.002) });
+      }
+      if (rateRatioFinalLook(run, { rNull: 1 }).pValue <= alpha) rejectedPlain++;
+      if (rateRatioFinalLook(run, { rNull: 1, phi: 1.7 }).pValue <= alpha) rejectedTempered++;
+    }
+    // Binomial(6000, 0.01): mean 60, sd 7.7 — 85 is over three sd above α; discreteness keeps it below.
+    expect(rejectedPlain).toBeLessThanOrEqual(85);
+    expect(rejectedPlain).toBeGreaterThan(20); // and not so conservative that it is useless
+    expect(rejectedTempered).toBeLessThan(rejectedPlain);
+  });
+
+  it('catches a 2× regression that the 15-minute budget holds enough events for (the reason it exists)', () => {
+    const random = mulberry32(7);
+    let caught = 0;
+    for (let r = 0; r < 500; r++) {
+      const run: IntervalCounts[] = [];
+      for (let i = 0; i < 15; i++) {
+        const nB = poisson(random, 600);
+        const nA = poisson(random, 5400);
+        run.push({ nA, xA: binomial(random, nA, 0.005), nB, xB: binomial(random, nB, 0.01) });
+      }
+      if (rateRatioFinalLook(run, { rNull: 1 }).pValue <= 0.0018) caught++;
+    }
+    expect(caught / 500).toBeGreaterThan(0.95);
+  });
+});
+
+describe('dispersion estimates and their significance gate', () => {
+  it('gives the χ² p-value of X² (scipy chi2.sf) and φ = X²/df', () => {
+    // Four intervals at a constant rate: the ±5 moving rate of each is the others' rate.
+    const counts = [{ n: 1000, x: 10 }, { n: 1000, x: 10 }, { n: 1000, x: 10 }, { n: 1000, x: 10 }];
+    const flat = temporalDispersion(counts);
+    expect(flat.phi).toBe(1);
+    expect(flat.pValue).toBeCloseTo(1, 12);
+    const split = splitDispersion([
+      { nA: 900, xA: 10, nB: 100, xB: 10 },
+      { nA: 900, xA: 20, nB: 100, xB: 0 },
+      { nA: 900, xA: 10, nB: 100, xB: 10 },
+      { nA: 900, xA: 20, nB: 100, xB: 0 },
+    ]);
+    expect(split.df).toBe(3);
+    expect(split.phi).toBeGreaterThan(5);
+    expect(split.pValue).toBeLessThan(0.001);
+    expect(significantPhi(split)).toBe(split.phi);
+    expect(significantPhi({ phi: 3, df: 4, pValue: 0.01735126523666451 })).toBe(3); // chi2.sf(12, 4)
+    expect(significantPhi({ phi: 1.4, df: 10, pValue: 0.2 })).toBe(1);
+  });
+
+  it('leaves independent errors alone about 90% of the time and flags clustered ones', () => {
+    const random = mulberry32(11);
+    let flaggedIndependent = 0;
+    let flaggedClusters = 0;
+    for (let r = 0; r < 400; r++) {
+      const independent = Array.from({ length: 60 }, () => ({ n: 6000, x: binomial(random, 6000, 0.005) }));
+      // the same mean, in clusters of 5
+      const clustered = Array.from({ length: 60 }, () => ({ n: 6000, x: 5 * binomial(random, 1200, 0.005) }));
+      if (significantPhi(temporalDispersion(independent)) > 1) flaggedIndependent++;
+      if (significantPhi(temporalDispersion(clustered)) > 1) flaggedClusters++;
+    }
+    expect(flaggedIndependent / 400).toBeLessThan(0.16);
+    expect(flaggedClusters / 400).toBeGreaterThan(0.99);
+  });
+});
