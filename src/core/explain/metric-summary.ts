@@ -19,7 +19,9 @@ export function summarizeMetric(metric: MetricResult, f: MetricFacts, ctx: Summa
   const compared = withRelative(comparison(f), relative(f));
   switch (metric.verdict) {
     case 'fail':
-      return join([compared, failedTest(f), evidence(f), counts(f)]);
+      // A final-look failure is a p-value (in failedTest); the mixture's e-value, still under its
+      // threshold, would only read as a contradiction.
+      return join([compared, failedTest(f), f.firedTest?.pValue === undefined ? evidence(f) : null, counts(f)]);
     case 'pass':
       return join([withRelative(comparison(f), f.ratio === null ? null : pointRatio(f)), ruledOut(f), evidence(f), counts(f)]);
     case 'running': {

@@ -71,6 +71,18 @@ function expectCleanRenderings(a: Analysis): void {
 }
 
 describe('explaining analyses judged by the real judges', () => {
+  it('a failure by the final look: the headline names the exact test and its p-value, not the e-value under its threshold', () => {
+    const a = run([ratioSpec], ratioTick({ total: 600, bad: 5.4 }, { total: 5_400, bad: 27 }), { request: { maxDurationMs: 15 * MIN, alpha: 0.01 } });
+    expect(a.verdict).toBe('fail');
+    expect(a.decidedAt).toBe(START + 15 * MIN);
+    const e = buildExplanation(a, OPTS);
+    expect(e.headline).toMatch(/failed: final look: canary rate ≤ [\d.]+× baseline \(exact test at the planned end\) \([\d.]+ canary bad events, [\d.]+ expected; p = [\d.e-]+ ≤ [\d.e-]+\)/);
+    expect(e.headline).not.toMatch(/evidence [\d,.e]+ < 1\/α/);
+    const test = e.metrics[0]!.tests.find((t) => t.name.startsWith('final look'))!;
+    expect(test.evidence).toMatch(/^p-value [\d.e-]+ ≤ α [\d.e-]+$/);
+    expectCleanRenderings(a);
+  });
+
   it('a failed error rate: the headline has both rates, the ratio interval, evidence ≥ 1/α, counts and the range', () => {
     const a = run([ratioSpec], ratioTick({ total: 600, bad: 12 }, { total: 5_400, bad: 27 }));
     expect(a.verdict).toBe('fail');
