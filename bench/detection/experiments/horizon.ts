@@ -1,16 +1,19 @@
 /**
- * Experiment: the error-rate test of the judge, taken apart into the choices still open after the
- * second benchmark run — how the dispersion φ is estimated (during the analysis only, or with the
- * hour before it; the split's dispersion always, or only when it is significant), the mixing
- * grid's weights, and a fixed-sample look at the planned end (the exact conditional test of
- * binomial-sum-tail.ts) that takes a share of the test's α. Same seeds as the benchmark.
+ * Experiment: the error-rate test of the judge, taken apart into the choices made after the second
+ * benchmark run — how the dispersion φ is estimated (during the analysis only, or with the hour
+ * before it; always, or only where significant), the mixing grid's weights, the share of the test's
+ * α spent on a fixed-sample look at the planned end (the exact conditional test of
+ * binomial-sum-tail.ts), whether one interval may fail the canary once the hour before is known,
+ * and what more α for the error test would buy. Same seeds as the benchmark; the judge's own
+ * functions (dispersionOf, REGRESSION_GRID, rateRatioFinalLook) where the variant is the shipped one.
  *
  *   npx tsx bench/detection/experiments/horizon.ts [null runs] [effect runs]
  */
 import { rateRatioFinalLook } from '../../../src/core/stats/rate-ratio-final-look.js';
 import { splitDispersion, temper, temporalDispersion } from '../../../src/core/stats/dispersion.js';
 import type { IntervalCounts } from '../../../src/core/stats/interval-counts.js';
-import { DEFAULT_ONE_SIDED_GRID, type RatioGrid, ratioGrid, rateRatioLogE } from '../../../src/core/stats/rate-ratio.js';
+import { DEFAULT_ONE_SIDED_GRID, type RatioGrid, rateRatioLogE, REGRESSION_GRID } from '../../../src/core/stats/rate-ratio.js';
+import { dispersionOf } from '../../../src/core/judge/rate-comparison.js';
 import { clopperPearson } from '../report/binomial-interval.js';
 import { scenarioById, SCENARIOS } from '../scenarios.js';
 import type { Scenario } from '../scenario.js';
@@ -32,37 +35,31 @@ interface Variant {
   finalShare: number;
   grid: RatioGrid;
   phi: (ivs: readonly IntervalCounts[], pre: Counts) => number;
+  /** May fail on bad events from one interval when the hour before holds this many intervals (default: never). */
+  oneIntervalWithHistory?: number;
 }
 
-const WEIGHTED = ratioGrid(DEFAULT_ONE_SIDED_GRID.ratios, [0.04, 0.05, 0.07, 0.12, 0.17, 0.2, 0.17, 0.11, 0.07]);
-const CHI2_90: number[] = [0, 2.706, 4.605, 6.251, 7.779, 9.236, 10.645, 12.017, 13.362, 14.684, 15.987, 17.275, 18.549, 19.812, 21.064, 22.307, 23.542, 24.769, 25.989, 27.204, 28.412];
-const chi2q90 = (df: number) => CHI2_90[df] ?? df + 1.2816 * Math.sqrt(2 * df);
-
-function gatedSplit(ivs: readonly IntervalCounts[]): number {
-  const { phi, df } = splitDispersion(ivs);
-  return df >= 1 && phi * df > chi2q90(df) ? phi : 1;
-}
 const baselineCounts = (ivs: readonly IntervalCounts[]) => ivs.map((iv) => ({ n: iv.nA, x: iv.xA }));
-const withPre = (ivs: readonly IntervalCounts[], pre: Counts) => temporalDispersion([...pre, ...baselineCounts(ivs)]).phi;
 /** The second run's judge: the larger of the split's and the baseline's dispersion in the analysis, ungated. */
 const secondRunPhi = (ivs: readonly IntervalCounts[]) => Math.min(50, Math.max(1, splitDispersion(ivs).phi, temporalDispersion(baselineCounts(ivs)).phi));
+/** Both estimates with the hour before, but without the significance gate. */
+const ungatedPhi = (ivs: readonly IntervalCounts[], pre: Counts) => Math.min(50, Math.max(1, splitDispersion(ivs).phi, temporalDispersion([...pre, ...baselineCounts(ivs)]).phi));
+/** The shipped estimate (rate-comparison.ts): hour before + analysis, each estimate gated at 10%. */
+const shippedPhi = (ivs: readonly IntervalCounts[], pre: Counts) => dispersionOf(ivs, pre);
 
+/** The relative error test's α in the shipped analysis: 0.01 / 2 metrics × 0.9 (the rest to maxRate). */
 const A = 0.0045;
-/** Pearson dispersion only where it is significant (χ² above its 90% point), else 1. */
-function gatedTemporal(counts: Counts): number {
-  const { phi, df } = temporalDispersion(counts);
-  return df >= 1 && phi * df > chi2q90(df) ? phi : 1;
-}
-const gated = (ivs: readonly IntervalCounts[], pre: Counts) => Math.max(1, gatedTemporal([...pre, ...baselineCounts(ivs)]), gatedSplit(ivs));
 const variants: Record<string, Variant> = {
-  'second run (φ in-analysis, equal grid)': { alpha: A, finalShare: 0, grid: DEFAULT_ONE_SIDED_GRID, phi: secondRunPhi },
-  'φ hour-before, split gated, weighted grid, final 30%': { alpha: A, finalShare: 0.3, grid: WEIGHTED, phi: (ivs, pre) => Math.max(1, withPre(ivs, pre), gatedSplit(ivs)) },
-  'φ all gated, weighted, final 30%': { alpha: A, finalShare: 0.3, grid: WEIGHTED, phi: gated },
-  'φ all gated, weighted, α 0.0072, final 20%': { alpha: 0.0072, finalShare: 0.2, grid: WEIGHTED, phi: gated },
-  'φ all gated, weighted, α 0.0072, final 30%': { alpha: 0.0072, finalShare: 0.3, grid: WEIGHTED, phi: gated },
-  'φ all gated, weighted, α 0.0072, final 40%': { alpha: 0.0072, finalShare: 0.4, grid: WEIGHTED, phi: gated },
-  'φ all gated, weighted, α 0.0085, final 30%': { alpha: 0.0085, finalShare: 0.3, grid: WEIGHTED, phi: gated },
-  'φ all gated, equal grid, α 0.0072, final 30%': { alpha: 0.0072, finalShare: 0.3, grid: DEFAULT_ONE_SIDED_GRID, phi: gated },
+  'second run (φ in-analysis ungated, equal grid, no final look)': { alpha: A, finalShare: 0, grid: DEFAULT_ONE_SIDED_GRID, phi: secondRunPhi },
+  'φ ungated with hour before, leaning grid, final 60%': { alpha: A, finalShare: 0.6, grid: REGRESSION_GRID, phi: ungatedPhi },
+  'shipped φ, equal grid, final 60%': { alpha: A, finalShare: 0.6, grid: DEFAULT_ONE_SIDED_GRID, phi: shippedPhi },
+  'shipped φ, leaning grid, final 20%': { alpha: A, finalShare: 0.2, grid: REGRESSION_GRID, phi: shippedPhi },
+  'shipped φ, leaning grid, final 40%': { alpha: A, finalShare: 0.4, grid: REGRESSION_GRID, phi: shippedPhi },
+  'shipped φ, leaning grid, final 60% (shipped)': { alpha: A, finalShare: 0.6, grid: REGRESSION_GRID, phi: shippedPhi },
+  'shipped φ, leaning grid, final 80%': { alpha: A, finalShare: 0.8, grid: REGRESSION_GRID, phi: shippedPhi },
+  'as shipped, one interval may fail with ≥ 30 min of history': { alpha: A, finalShare: 0.6, grid: REGRESSION_GRID, phi: shippedPhi, oneIntervalWithHistory: 30 },
+  'as shipped, α 0.0072 (errors get 80% of the analysis)': { alpha: 0.0072, finalShare: 0.6, grid: REGRESSION_GRID, phi: shippedPhi },
+  'as shipped, α 0.01 (errors alone, no maxRate)': { alpha: 0.01, finalShare: 0.6, grid: REGRESSION_GRID, phi: shippedPhi },
 };
 
 function finalLookRejects(ivs: readonly IntervalCounts[], phi: number, alpha: number): boolean {
@@ -75,7 +72,8 @@ function decide(ivs: readonly IntervalCounts[], pre: Counts, v: Variant, budget:
   for (let t = 1; t <= budget; t++) {
     const upTo = ivs.slice(0, t);
     const informative = upTo.filter((iv) => iv.xA + iv.xB > 0 && iv.nA > 0 && iv.nB > 0).length;
-    if (informative < 2) continue;
+    const minimum = v.oneIntervalWithHistory !== undefined && pre.length >= v.oneIntervalWithHistory ? 1 : 2;
+    if (informative < minimum) continue;
     const phi = v.phi(upTo, pre);
     if (rateRatioLogE(temper(upTo, phi), { rNull: 1, grid: v.grid }) >= -Math.log(seqAlpha)) return t;
   }
@@ -104,7 +102,7 @@ for (const s of SCENARIOS.filter((x) => x.kind === 'no-change')) {
 }
 console.log('\n| scenario | variant | runs | power within budget | median minute |');
 console.log('|---|---|---|---|---|');
-for (const id of ['err-1.5x-10rps-0.5pct', 'err-2x-10rps-0.5pct', 'err-4x-10rps-0.5pct', 'err-2x-1rps-2pct', 'err-3x-10rps-0.1pct', 'err-2x-50rps-0.05pct', 'err-2x-10rps-0.5pct-steps', 'err-2x-10rps-0.5pct-retries']) {
+for (const id of ['err-1.5x-10rps-0.5pct', 'err-2x-10rps-0.5pct', 'err-4x-10rps-0.5pct', 'err-10x-10rps-0.5pct', 'err-2x-1rps-2pct', 'err-3x-10rps-0.1pct', 'err-2x-50rps-0.05pct', 'err-2x-10rps-0.5pct-steps', 'err-2x-10rps-0.5pct-retries']) {
   const s = scenarioById(id);
   const data = Array.from({ length: effectRuns }, (_, r) => ({ ivs: errorIntervals(s, r, s.budgetMinutes), pre: hourBeforeCounts(s, r) }));
   for (const name of names) {

@@ -90,8 +90,8 @@ describe('explaining analyses judged by the real judges', () => {
     expect(e.decidingMetric).toBe('http-errors/error-rate');
     expect(e.headline).toMatch(/^FAIL \(critical metric failed, score 0\): http-errors\/error-rate — /);
     expect(e.headline).toMatch(/checkout error rate 2\.00% on the canary vs 0\.50% on the baseline: \d+\.\d+× \(\d+(\.\d+)?% interval \d+\.\d+×–\d+\.\d+×, tolerance 1\.20×\)/);
-    // α = 0.05, of which the mixture gets 60% (the rest is the final look's): threshold 1/0.03 ≈ 33.
-    expect(e.headline).toMatch(/evidence [\d,.e]+ ≥ 1\/α = 33/);
+    // α = 0.05, of which the mixture gets 40% (the rest is the final look's): threshold 1/0.02 = 50.
+    expect(e.headline).toMatch(/evidence [\d,.e]+ ≥ 1\/α = 50/);
     expect(e.headline).toMatch(/\d+ bad of [\d,]+ canary events vs \d+ of [\d,]+ on the baseline/);
     expect(e.headline).toContain(`2024-03-05 03:00–03:0${(a.lastTickEnd - START) / MIN} UTC`);
     const md = renderMarkdown(e);

@@ -90,14 +90,14 @@ describe('ratio judge', () => {
   });
 
   it('at the planned end, fails by the exact final look a regression the mixture has not proven yet — never before the end', () => {
-    // 1.5× over 15 intervals: the mixture (60% of α) is short of its threshold, the exact test (40%) is not.
+    // 1.5× over 15 intervals: the mixture (40% of α) is short of its threshold, the exact test (60%) is not.
     const ms = Array.from({ length: 15 }, (_, i) => ratioMeasurement(spec, i, { total: 600, bad: 4.5 }, { total: 5400, bad: 27 }));
     expect(judgeRatio(spec, ms, running).verdict).toBe('running');
     const j = judgeRatio(spec, ms, final);
     expect(j.verdict).toBe('fail');
-    expect(j.reason).toMatch(/at the planned end, 67\.5 canary bad events where 47\.2 were expected at 1\.00× — p = 0\.0023 ≤ 0\.0040/);
+    expect(j.reason).toMatch(/at the planned end, 67\.5 canary bad events where 47\.2 were expected at 1\.00× — p = 0\.0023 ≤ 0\.0060/);
     const look = j.evidence.tests!.find((t) => t.name.startsWith('final look'))!;
-    expect(look).toMatchObject({ fired: true, alpha: 0.004 });
+    expect(look).toMatchObject({ fired: true, alpha: 0.006 });
     expect(look.pValue).toBeCloseTo(0.0023, 4);
     expect(j.evidence.tests![0]!.fired).toBe(false);
   });
