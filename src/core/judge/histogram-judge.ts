@@ -8,7 +8,7 @@ import { okData } from './interval-counts.js';
 import { formatPercent, formatRatio, type JudgeContext, type MetricJudgement } from './judgement.js';
 import { measurementHealth, unmeasurableReason } from './measurement-health.js';
 import { DEFAULT_PHI, poissonUpperBound } from './poisson-bound.js';
-import { compareRates, MIN_INFORMATIVE_INTERVALS, missingEvents, type RateComparison } from './rate-comparison.js';
+import { comparisonRows, compareRates, MIN_INFORMATIVE_INTERVALS, missingEvents, type RateComparison } from './rate-comparison.js';
 import { describeMissing } from './ratio-judge.js';
 
 type HistogramData = { canary: Buckets; baseline: Buckets };
@@ -27,7 +27,7 @@ export function judgeHistogram(spec: HistogramMetricSpec, measurements: readonly
   const nTests = bounds.length + spec.quantileBounds.length + (spec.distributionTest ? 1 : 0);
   const alpha = splitAlpha(ctx.alpha, Math.max(1, nTests));
 
-  const tails = bounds.map((bound) => tailTest(data, bound, spec.tolerance, alpha));
+  const tails = bounds.map((bound) => tailTest(data, bound, spec.tolerance, alpha, ctx.final));
   // Like the tail tests (rate-comparison.ts), no test may fail on one interval's data alone.
   const enoughIntervals = data.length >= MIN_INFORMATIVE_INTERVALS;
   const quantiles = spec.quantileBounds.map((qb) => quantileTest(data, qb, alpha)).map((q) => ({ ...q, fired: q.fired && enoughIntervals }));
@@ -38,7 +38,13 @@ export function judgeHistogram(spec: HistogramMetricSpec, measurements: readonly
   const estimates = quantileEstimates(data);
   const worst = tails.reduce<RateComparison | null>((w, t) => (w === null || t.cmp.upper > w.upper ? t.cmp : w), null);
   const tests: TestRow[] = [
-    ...tails.map((t) => ({ name: `share slower than ${t.bound}s: canary ≤ ${spec.tolerance}× baseline`, logEValue: t.cmp.logEValue, logThreshold: t.cmp.logThreshold, fired: t.cmp.fired, detail: `canary ${formatPercent(t.cmp.canaryRate)} vs baseline ${formatPercent(t.cmp.baselineRate)}, ratio interval ${formatRatio(t.cmp.lower)}–${formatRatio(t.cmp.upper)}` })),
+    ...tails.flatMap((t) =>
+      comparisonRows(t.cmp, {
+        claim: `share slower than ${t.bound}s: canary ≤ ${spec.tolerance}× baseline`,
+        detail: `canary ${formatPercent(t.cmp.canaryRate)} vs baseline ${formatPercent(t.cmp.baselineRate)}, ratio interval ${formatRatio(t.cmp.lower)}–${formatRatio(t.cmp.upper)}`,
+        noun: 'slow requests',
+      }),
+    ),
     ...quantiles.map((q) => ({ name: `canary p${q.quantile * 100} ≤ ${q.maxSeconds}s`, logEValue: q.logEValue, logThreshold: q.logThreshold, fired: q.fired, detail: `slower than ${q.boundUsed}s: ${formatPercent(q.slowShare)} (allowed ${formatPercent(1 - q.quantile)})` })),
     ...(shape ? [{ name: 'latency distribution: canary same as baseline', logEValue: shape.logEValue, logThreshold: shape.logThreshold, fired: shape.fired, detail: shape.slower ? 'canary slower on average' : 'canary not slower on average' }] : []),
   ];
@@ -56,7 +62,11 @@ export function judgeHistogram(spec: HistogramMetricSpec, measurements: readonly
   };
 
   const fired = tests.find((t) => t.fired);
-  if (fired) return { verdict: 'fail', evidence, reason: `${fired.name} is violated (${fired.detail}); evidence e^${fired.logEValue!.toFixed(1)} ≥ e^${fired.logThreshold!.toFixed(1)}` };
+  if (fired) {
+    // A final-look row carries its p-value in the detail; the others their e-value.
+    const strength = fired.pValue !== undefined ? '' : `; evidence e^${fired.logEValue!.toFixed(1)} ≥ e^${fired.logThreshold!.toFixed(1)}`;
+    return { verdict: 'fail', evidence, reason: `${fired.name} is violated (${fired.detail})${strength}` };
+  }
   const broken = unmeasurableReason(health, ctx.consecutiveErrorLimit);
   if (broken) return { verdict: 'inconclusive', evidence: { ...evidence, cause: 'unmeasurable' }, reason: `cannot measure: ${broken}` };
 
@@ -96,13 +106,13 @@ function derivedBounds(data: readonly HistogramData[]): number[] {
   return le === undefined ? [] : [le];
 }
 
-function tailTest(data: readonly HistogramData[], bound: number, tolerance: number, alpha: number) {
+function tailTest(data: readonly HistogramData[], bound: number, tolerance: number, alpha: number, final: boolean) {
   const intervals: IntervalCounts[] = data.map((d) => {
     const a = slowCount(d.baseline.le, d.baseline.cumulative, bound);
     const b = slowCount(d.canary.le, d.canary.cumulative, bound);
     return { nA: a.total, xA: a.slow, nB: b.total, xB: b.slow };
   });
-  return { bound, cmp: compareRates(intervals, { alpha, tolerance }) };
+  return { bound, cmp: compareRates(intervals, { alpha, tolerance, final }) };
 }
 
 function quantileTest(data: readonly HistogramData[], qb: { quantile: number; maxSeconds: number }, alpha: number) {

@@ -1,3 +1,4 @@
+import type { Evidence } from '../analysis/model.js';
 import { significantPhi, splitDispersion, temper, temporalDispersion } from '../stats/dispersion.js';
 import { rateRatioConfidenceSequence, rateRatioLogE, REGRESSION_GRID, type IntervalCounts } from '../stats/rate-ratio.js';
 import { rateRatioFinalLook } from '../stats/rate-ratio-final-look.js';
@@ -103,6 +104,31 @@ function lookAtTheEnd(intervals: readonly IntervalCounts[], phi: number, opts: R
   const look = rateRatioFinalLook(intervals, { rNull: opts.tolerance, phi });
   return { ...look, alpha, rejected: look.pValue <= alpha };
 }
+
+type TestRow = NonNullable<Evidence['tests']>[number];
+
+/**
+ * A comparison as evidence rows: the sequential mixture (e-value against its threshold) and, on the
+ * final tick, the fixed-sample look (a p-value against its share of α, not an e-value).
+ */
+export function comparisonRows(cmp: RateComparison, row: { claim: string; prefix?: string; detail?: string; noun?: string }): TestRow[] {
+  const { claim, prefix = '', detail, noun = 'bad events' } = row;
+  const rows: TestRow[] = [{ name: `${prefix}${claim}`, logEValue: cmp.logEValue, logThreshold: cmp.logThreshold, fired: cmp.fired && cmp.logEValue >= cmp.logThreshold, ...(detail ? { detail } : {}) }];
+  const look = cmp.finalLook;
+  if (look) {
+    rows.push({
+      name: `final look: ${claim} (exact test at the planned end)`,
+      fired: cmp.fired && look.rejected,
+      pValue: look.pValue,
+      alpha: look.alpha,
+      detail: `${formatCount(look.observed)} canary ${noun}, ${formatCount(look.expected)} expected; p = ${formatP(look.pValue)} ${look.rejected ? '≤' : '>'} ${formatP(look.alpha)}`,
+    });
+  }
+  return rows;
+}
+
+export const formatP = (p: number) => (p >= 0.001 ? p.toPrecision(2) : p.toExponential(1));
+export const formatCount = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
 /** Events still missing before either arm reaches `minEvents` requests (empty when enough). */
 export function missingEvents(totals: IntervalCounts, minEvents: number): Record<string, number> {

@@ -5,7 +5,7 @@ import { complement, okData, toIntervalCounts } from './interval-counts.js';
 import { formatPercent, formatRatio, type JudgeContext, type MetricJudgement } from './judgement.js';
 import { measurementHealth, unmeasurableReason } from './measurement-health.js';
 import { DEFAULT_PHI, poissonUpperBound } from './poisson-bound.js';
-import { compareRates, MIN_INFORMATIVE_INTERVALS, missingEvents } from './rate-comparison.js';
+import { comparisonRows, compareRates, formatCount, formatP, MIN_INFORMATIVE_INTERVALS, missingEvents } from './rate-comparison.js';
 
 /**
  * A ratio metric (bad/total per scope): the relative test of canary vs baseline, plus an optional
@@ -36,8 +36,7 @@ export function judgeRatio(spec: RatioMetricSpec, measurements: readonly Measure
     logThreshold: rel.logThreshold,
     alpha: ctx.alpha,
     tests: [
-      { name: `relative: canary rate ≤ ${spec.tolerance}× baseline`, logEValue: rel.logEValue, logThreshold: rel.logThreshold, fired: rel.fired && rel.logEValue >= rel.logThreshold },
-      ...(rel.finalLook ? [finalLookTest(rel.finalLook, spec.tolerance, rel.fired)] : []),
+      ...comparisonRows(rel, { claim: `canary rate ≤ ${spec.tolerance}× baseline`, prefix: 'relative: ' }),
       ...(abs ? [{ name: `absolute: canary rate ≤ ${formatPercent(spec.maxRate)}`, logEValue: abs.logEValue, logThreshold: abs.logThreshold, fired: abs.fired, detail: `upper bound ${formatPercent(abs.upperRate)}` }] : []),
     ],
     missing,
@@ -75,20 +74,6 @@ export function judgeRatio(spec: RatioMetricSpec, measurements: readonly Measure
   }
   return { verdict: 'running', evidence, reason: enough ? `${rates}, interval ${band}` : `waiting for events: ${describeMissing(missing)}` };
 }
-
-/** The fixed-sample look as a test entry: a p-value against its share of α, not an e-value. */
-function finalLookTest(look: NonNullable<ReturnType<typeof compareRates>['finalLook']>, tolerance: number, fired: boolean) {
-  return {
-    name: `final look: canary rate ≤ ${tolerance}× baseline (exact test at the planned end)`,
-    fired: fired && look.rejected,
-    pValue: look.pValue,
-    alpha: look.alpha,
-    detail: `${formatCount(look.observed)} canary bad events, ${formatCount(look.expected)} expected; p = ${formatP(look.pValue)} ${look.rejected ? '≤' : '>'} ${formatP(look.alpha)}`,
-  };
-}
-
-const formatP = (p: number) => (p >= 0.001 ? p.toPrecision(2) : p.toExponential(1));
-const formatCount = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
 function absoluteBound(bad: number, total: number, maxRate: number, alpha: number, mayFire: boolean) {
   const lambda0 = maxRate * total;

@@ -153,6 +153,15 @@ describe('histogram judge', () => {
   it('is inconclusive without observations', () => {
     expect(judgeHistogram(spec, [noData(spec, 0)], final).verdict).toBe('inconclusive');
   });
+  it('at the planned end, fails by the exact final look a tail the mixture has not proven yet', () => {
+    const tailOnly = histogramSpec({ distributionTest: false });
+    // 7% slower than 0.5 s on the canary vs 5% on the baseline, 100 vs 9,000 requests a minute, 15 minutes.
+    const ms = Array.from({ length: 15 }, (_, i) => histogramMeasurement(tailOnly, i, buckets(100, [0.5, 0.3, 0.13, 0.06, 0.01]), buckets(9000, [0.5, 0.3, 0.15, 0.04, 0.01])));
+    expect(judgeHistogram(tailOnly, ms, running).verdict).toBe('running');
+    const j = judgeHistogram(tailOnly, ms, final);
+    expect(j.verdict).toBe('fail');
+    expect(j.reason).toMatch(/^final look: share slower than 0\.5s: canary ≤ 1× baseline \(exact test at the planned end\) is violated \(105 canary slow requests, 75\.3 expected; p = 6\.6e-4 ≤ 0\.0060\)$/);
+  });
 });
 
 describe('burn-rate judge', () => {
