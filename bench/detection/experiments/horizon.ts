@@ -44,14 +44,17 @@ const baselineCounts = (ivs: readonly IntervalCounts[]) => ivs.map((iv) => ({ n:
 const secondRunPhi = (ivs: readonly IntervalCounts[]) => Math.min(50, Math.max(1, splitDispersion(ivs).phi, temporalDispersion(baselineCounts(ivs)).phi));
 /** Both estimates with the hour before, but without the significance gate. */
 const ungatedPhi = (ivs: readonly IntervalCounts[], pre: Counts) => Math.min(50, Math.max(1, splitDispersion(ivs).phi, temporalDispersion([...pre, ...baselineCounts(ivs)]).phi));
-/** The shipped estimate (rate-comparison.ts): hour before + analysis, each estimate gated at 10%. */
+/** The shipped estimate (rate-comparison.ts): hour before + analysis, each estimate gated at 1%. */
 const shippedPhi = (ivs: readonly IntervalCounts[], pre: Counts) => dispersionOf(ivs, pre);
+const gatedAt = (level: number) => (ivs: readonly IntervalCounts[], pre: Counts) => dispersionOf(ivs, pre, level);
 
 /** The relative error test's α in the shipped analysis: 0.01 / 2 metrics × 0.9 (the rest to maxRate). */
 const A = 0.0045;
 const variants: Record<string, Variant> = {
   'second run (φ in-analysis ungated, equal grid, no final look)': { alpha: A, finalShare: 0, grid: DEFAULT_ONE_SIDED_GRID, phi: secondRunPhi },
   'φ ungated with hour before, leaning grid, final 60%': { alpha: A, finalShare: 0.6, grid: REGRESSION_GRID, phi: ungatedPhi },
+  'φ gated at 10%, leaning grid, final 60%': { alpha: A, finalShare: 0.6, grid: REGRESSION_GRID, phi: gatedAt(0.1) },
+  'φ gated at 5%, leaning grid, final 60%': { alpha: A, finalShare: 0.6, grid: REGRESSION_GRID, phi: gatedAt(0.05) },
   'shipped φ, equal grid, final 60%': { alpha: A, finalShare: 0.6, grid: DEFAULT_ONE_SIDED_GRID, phi: shippedPhi },
   'shipped φ, leaning grid, final 20%': { alpha: A, finalShare: 0.2, grid: REGRESSION_GRID, phi: shippedPhi },
   'shipped φ, leaning grid, final 40%': { alpha: A, finalShare: 0.4, grid: REGRESSION_GRID, phi: shippedPhi },

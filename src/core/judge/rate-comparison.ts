@@ -66,9 +66,9 @@ export const MIN_INFORMATIVE_INTERVALS = 2;
  * over the hour before the analysis (`history`, so it is known from the first tick) and the
  * analysis so far — each used only where it is significant (dispersion.ts, `significantPhi`).
  */
-export function dispersionOf(intervals: readonly IntervalCounts[], history: ReadonlyArray<{ n: number; x: number }> = []): number {
-  const split = significantPhi(splitDispersion(intervals));
-  const baseline = significantPhi(temporalDispersion([...history, ...intervals.map((iv) => ({ n: iv.nA, x: iv.xA }))]));
+export function dispersionOf(intervals: readonly IntervalCounts[], history: ReadonlyArray<{ n: number; x: number }> = [], gate = 0.01): number {
+  const split = significantPhi(splitDispersion(intervals), gate);
+  const baseline = significantPhi(temporalDispersion([...history, ...intervals.map((iv) => ({ n: iv.nA, x: iv.xA }))]), gate);
   return Math.min(50, Math.max(1, split, baseline));
 }
 

@@ -31,10 +31,13 @@ function estimate(x2: number, df: number): DispersionEstimate {
 /**
  * φ when the estimate is significant at `level`, else 1. Under independent events X²/df scatters
  * around 1, and max(1, ·) alone would divide the evidence by ≈ 1.2–1.5 in every healthy analysis
- * (a minute or two on a 2× regression); clustered errors push X² far past its 90% point, so the
- * gate keeps the correction where it is needed (docs/judgment.md, experiment `horizon`).
+ * (a minute or two on a 2× regression); clustered errors push X² far past its 99% point — the hour
+ * before an analysis gives the baseline's estimate 60 degrees of freedom — so the gate keeps the
+ * correction where it is needed. A 10% gate fired on one healthy analysis in ten and cost the final
+ * look its power there; 1% left every overdispersed scenario where it was (docs/judgment.md,
+ * experiment `horizon`).
  */
-export function significantPhi(e: DispersionEstimate, level = 0.1): number {
+export function significantPhi(e: DispersionEstimate, level = 0.01): number {
   return e.pValue < level ? e.phi : 1;
 }
 

@@ -104,22 +104,28 @@ describe('dispersion estimates and their significance gate', () => {
     expect(split.phi).toBeGreaterThan(5);
     expect(split.pValue).toBeLessThan(0.001);
     expect(significantPhi(split)).toBe(split.phi);
-    expect(significantPhi({ phi: 3, df: 4, pValue: 0.01735126523666451 })).toBe(3); // chi2.sf(12, 4)
+    expect(significantPhi({ phi: 3, df: 4, pValue: 0.01735126523666451 }, 0.05)).toBe(3); // chi2.sf(12, 4)
+    expect(significantPhi({ phi: 3, df: 4, pValue: 0.01735126523666451 })).toBe(1); // not at the default 1%
+    expect(significantPhi({ phi: 3, df: 10, pValue: 0.000856641210775301 })).toBe(3); // chi2.sf(30, 10)
     expect(significantPhi({ phi: 1.4, df: 10, pValue: 0.2 })).toBe(1);
   });
 
-  it('leaves independent errors alone about 90% of the time and flags clustered ones', () => {
+  it('leaves independent errors alone about 99% of the time (90% at a 10% gate) and flags clustered ones', () => {
     const random = mulberry32(11);
     let flaggedIndependent = 0;
+    let flaggedAtTenPercent = 0;
     let flaggedClusters = 0;
     for (let r = 0; r < 400; r++) {
       const independent = Array.from({ length: 60 }, () => ({ n: 6000, x: binomial(random, 6000, 0.005) }));
       // the same mean, in clusters of 5
       const clustered = Array.from({ length: 60 }, () => ({ n: 6000, x: 5 * binomial(random, 1200, 0.005) }));
       if (significantPhi(temporalDispersion(independent)) > 1) flaggedIndependent++;
+      if (significantPhi(temporalDispersion(independent), 0.1) > 1) flaggedAtTenPercent++;
       if (significantPhi(temporalDispersion(clustered)) > 1) flaggedClusters++;
     }
-    expect(flaggedIndependent / 400).toBeLessThan(0.16);
+    expect(flaggedIndependent / 400).toBeLessThan(0.03);
+    expect(flaggedAtTenPercent / 400).toBeGreaterThan(0.04);
+    expect(flaggedAtTenPercent / 400).toBeLessThan(0.16);
     expect(flaggedClusters / 400).toBeGreaterThan(0.99);
   });
 });
