@@ -9,6 +9,7 @@ import { AnalysisNotFoundError, StaleRevisionError } from '../errors/store-error
 import { InvalidAnalysisRequestError } from '../errors/request-errors.js';
 import { WavegateError } from '../errors/wavegate-error.js';
 import type { Failpoint } from '../telemetry/failpoints.js';
+import { keepLease } from '../jobs/lease-keeper.js';
 import { readBaselineHistory } from './baseline-history.js';
 import { measureMetric, type QueryLookup } from './measure.js';
 import { prefetchRange } from './replay.js';
@@ -86,6 +87,11 @@ export class AnalysisService {
     const owner = `${this.deps.owner}/${randomUUID()}`;
     const ttl = this.deps.leaseTtlMs ?? 60_000;
     if (!(await store.acquireLease(id, owner, ttl, this.deps.now()))) return null;
+    const lease = keepLease({
+      ttlMs: ttl,
+      renew: () => store.renewLease(id, owner, ttl, this.deps.now()),
+      onLost: (why) => this.deps.logger.warn({ analysisId: id, why }, 'analysis lease lost; stopping before the next tick'),
+    });
     let current: Analysis | null = null;
     try {
       current = await store.get(id);
@@ -96,6 +102,7 @@ export class AnalysisService {
       }
       if (current.mode === 'retrospective') return await this.replay(current);
       for (const end of dueTickEnds(current, this.deps.now(), this.deps.settleDelayMs ?? 0)) {
+        if (lease.lost) break;
         const measurements = await this.measureAll(current.specs, end - current.request.intervalMs, end, (q) => this.deps.source.instant(q, end));
         this.deps.failpoint?.('analysis.afterMeasure');
         current = await this.save(current, advance(current, end, measurements, this.deps.now(), this.deps.advance), measurements);
@@ -111,6 +118,7 @@ export class AnalysisService {
       }
       throw err;
     } finally {
+      lease.stop();
       await store.releaseLease(id, owner).catch(() => undefined);
     }
   }

@@ -15,6 +15,7 @@ import { RolloutNotFoundError, StaleRolloutError } from '../errors/rollout-error
 import { InvalidPlanError } from '../errors/plan-errors.js';
 import { RolloutCommandError } from '../errors/rollout-command-error.js';
 import type { Failpoint } from '../telemetry/failpoints.js';
+import { keepLease } from '../jobs/lease-keeper.js';
 import { executeAction, type RolloutWorld } from './execute-action.js';
 
 export interface RolloutServiceDeps {
@@ -95,10 +96,17 @@ export class RolloutService {
     const { store } = this.deps;
     // One token per attempt, so a holder whose lease expired cannot release its successor's.
     const owner = `${this.deps.owner}/${randomUUID()}`;
-    if (!(await store.acquireLease(id, owner, this.deps.leaseTtlMs ?? 120_000, this.deps.now()))) return null;
+    const ttlMs = this.deps.leaseTtlMs ?? 120_000;
+    if (!(await store.acquireLease(id, owner, ttlMs, this.deps.now()))) return null;
+    const lease = keepLease({
+      ttlMs,
+      renew: () => store.renewLease(id, owner, ttlMs, this.deps.now()),
+      onLost: (why) => this.deps.logger.warn({ rolloutId: id, why }, 'rollout lease lost; stopping before the next step'),
+    });
     try {
       let r = await store.get(id);
-      for (let i = 0; r && i < (this.deps.maxActionsPerWork ?? 50); i++) {
+      // A step started under a lost lease could overlap another worker's; what was done is fenced.
+      for (let i = 0; r && !lease.lost && i < (this.deps.maxActionsPerWork ?? 50); i++) {
         const now = this.deps.now();
         const timed = advanceTime(r, now);
         if (timed !== r) r = await this.save(r, timed);
@@ -121,6 +129,7 @@ export class RolloutService {
       }
       return r;
     } finally {
+      lease.stop();
       await store.releaseLease(id, owner).catch(() => undefined);
     }
   }

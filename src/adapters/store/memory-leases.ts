@@ -11,6 +11,12 @@ export function createMemoryLeases() {
       leases.set(id, { owner, expiresAt: now + Math.max(1, ttlMs) });
       return true;
     },
+    async renewLease(id: string, owner: string, ttlMs: number, now: number): Promise<boolean> {
+      const held = leases.get(id);
+      if (!held || held.owner !== owner || held.expiresAt <= now) return false;
+      held.expiresAt = now + Math.max(1, ttlMs);
+      return true;
+    },
     async releaseLease(id: string, owner: string): Promise<void> {
       if (leases.get(id)?.owner === owner) leases.delete(id);
     },

@@ -78,6 +78,7 @@ export function createMemoryAnalysisStore(): AnalysisStore {
     },
 
     acquireLease: leases.acquireLease,
+    renewLease: leases.renewLease,
     releaseLease: leases.releaseLease,
 
     async ping() {

@@ -76,6 +76,7 @@ export function createMemoryRolloutStore(): RolloutStore {
     },
 
     acquireLease: leases.acquireLease,
+    renewLease: leases.renewLease,
     releaseLease: leases.releaseLease,
 
     async ping() {

@@ -75,6 +75,13 @@ export interface RolloutStore {
    */
   acquireLease(id: string, owner: string, ttlMs: number, now: number): Promise<boolean>;
 
+  /**
+   * Extend the lease to `ttlMs` from now if `owner` still holds it; false when it expired or another
+   * owner took it (the holder must then stop before its next step). Long work renews every third of
+   * its ttl (jobs/lease-keeper.ts) so a slow Prometheus or Git push does not let a second worker in.
+   */
+  renewLease(id: string, owner: string, ttlMs: number, now: number): Promise<boolean>;
+
   /** Drop the lease if `owner` holds it; a lease held by someone else (or expired and retaken) is untouched. */
   releaseLease(id: string, owner: string): Promise<void>;
 

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Rollout } from '../../../src/core/rollout/rollout.js';
 import type { RolloutStore } from '../../../src/core/rollout/rollout-store.js';
@@ -12,6 +11,7 @@ import {
 } from '../../../src/errors/rollout-errors.js';
 import { InvalidCursorError } from '../../../src/errors/store-errors.js';
 import { finished, makeRollout, T0, type FinalStatus } from './rollout-fixture.js';
+import { leaseContract } from './lease-contract.js';
 
 export interface RolloutStoreUnderTest {
   /** A store over fresh, empty state. */
@@ -314,27 +314,7 @@ export function describeRolloutStoreContract(name: string, makeStore: () => Prom
     });
 
     describe('driving leases', () => {
-      it('is exclusive, not re-entrant, and only its owner can release it', async () => {
-        const id = randomUUID();
-        expect(await store.acquireLease(id, 'worker-a', 10_000, Date.now())).toBe(true);
-        expect(await peer.acquireLease(id, 'worker-b', 10_000, Date.now())).toBe(false);
-        expect(await store.acquireLease(id, 'worker-a', 10_000, Date.now())).toBe(false);
-        await peer.releaseLease(id, 'worker-b');
-        expect(await peer.acquireLease(id, 'worker-b', 10_000, Date.now())).toBe(false);
-        await store.releaseLease(id, 'worker-a');
-        expect(await peer.acquireLease(id, 'worker-b', 10_000, Date.now())).toBe(true);
-        expect(await store.acquireLease(randomUUID(), 'worker-a', 10_000, Date.now())).toBe(true);
-      });
-
-      it('expires after its ttl, so a crashed owner does not block the rollout', async () => {
-        const id = randomUUID();
-        expect(await store.acquireLease(id, 'crashed', 60, Date.now())).toBe(true);
-        expect(await peer.acquireLease(id, 'worker-b', 60, Date.now())).toBe(false);
-        await sleep(150);
-        expect(await peer.acquireLease(id, 'worker-b', 10_000, Date.now())).toBe(true);
-        await store.releaseLease(id, 'crashed');
-        expect(await store.acquireLease(id, 'crashed', 10_000, Date.now())).toBe(false);
-      });
+      leaseContract(() => ({ store, peer }), 'rollout');
     });
 
     describe('isolation of stored state', () => {

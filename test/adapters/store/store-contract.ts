@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AnalysisStore } from '../../../src/core/analysis/analysis-store.js';
 import type { Analysis } from '../../../src/core/analysis/model.js';
@@ -10,6 +9,7 @@ import {
   StaleRevisionError,
 } from '../../../src/errors/store-errors.js';
 import { makeAnalysis, makeMeasurements } from './analysis-fixture.js';
+import { leaseContract } from './lease-contract.js';
 
 export interface StoreUnderTest {
   /** A store over fresh, empty state. */
@@ -243,27 +243,7 @@ export function describeAnalysisStoreContract(name: string, makeStore: () => Pro
     });
 
     describe('scheduling leases', () => {
-      it('is exclusive, not re-entrant, and only its owner can release it', async () => {
-        const id = randomUUID();
-        expect(await store.acquireLease(id, 'worker-a', 10_000, Date.now())).toBe(true);
-        expect(await peer.acquireLease(id, 'worker-b', 10_000, Date.now())).toBe(false);
-        expect(await store.acquireLease(id, 'worker-a', 10_000, Date.now())).toBe(false);
-        await peer.releaseLease(id, 'worker-b');
-        expect(await peer.acquireLease(id, 'worker-b', 10_000, Date.now())).toBe(false);
-        await store.releaseLease(id, 'worker-a');
-        expect(await peer.acquireLease(id, 'worker-b', 10_000, Date.now())).toBe(true);
-        expect(await store.acquireLease(randomUUID(), 'worker-a', 10_000, Date.now())).toBe(true);
-      });
-
-      it('expires after its ttl, so a crashed owner does not block the analysis', async () => {
-        const id = randomUUID();
-        expect(await store.acquireLease(id, 'crashed', 60, Date.now())).toBe(true);
-        expect(await peer.acquireLease(id, 'worker-b', 60, Date.now())).toBe(false);
-        await sleep(150);
-        expect(await peer.acquireLease(id, 'worker-b', 10_000, Date.now())).toBe(true);
-        await store.releaseLease(id, 'crashed');
-        expect(await store.acquireLease(id, 'crashed', 10_000, Date.now())).toBe(false);
-      });
+      leaseContract(() => ({ store, peer }), 'analysis');
     });
 
     describe('isolation of stored state', () => {

@@ -1,0 +1,67 @@
+/**
+ * Keeps a scheduling lease alive while its holder works. A rollout step can push to Git through a
+ * slow remote, an analysis tick can wait on a slow Prometheus; without renewal the lease would lapse
+ * mid-work and a second worker could start the same step. The keeper renews every third of the ttl,
+ * so two renewals may fail (a Redis blip) before the lease is at risk, and it reports the lease lost
+ * as soon as a renewal says another owner holds it — or when no renewal has succeeded for a whole
+ * ttl, since by then the store may have let it go. The holder checks `lost` before each step and
+ * stops there; whatever it already did is fenced by the stores' compare-and-set and the Git fence.
+ */
+export interface KeptLease {
+  /** True once the lease may be held by someone else: stop before the next step. */
+  readonly lost: boolean;
+  /** Stop renewing (before releasing the lease). */
+  stop(): void;
+}
+
+export interface LeaseKeeperOptions {
+  ttlMs: number;
+  /** Renews the lease; true while this holder still has it. May throw (store unreachable). */
+  renew: () => Promise<boolean>;
+  /** Called once when the lease is lost. */
+  onLost?: (why: 'taken' | 'unrenewed') => void;
+}
+
+/**
+ * Real elapsed time, not the service's clock: the renewals run on real timers and Redis expires
+ * leases in real milliseconds, while tests and the demo run the service's clock faster.
+ */
+const elapsed = () => performance.now();
+
+export function keepLease(opts: LeaseKeeperOptions): KeptLease {
+  let lost = false;
+  let lastRenewed = elapsed();
+  let inFlight = false;
+  const markLost = (why: 'taken' | 'unrenewed') => {
+    if (lost) return;
+    lost = true;
+    clearInterval(timer);
+    opts.onLost?.(why);
+  };
+  const timer = setInterval(() => {
+    if (inFlight || lost) return;
+    inFlight = true;
+    opts
+      .renew()
+      .then((held) => {
+        if (held) lastRenewed = elapsed();
+        else markLost('taken');
+      })
+      .catch(() => {
+        if (elapsed() - lastRenewed >= opts.ttlMs) markLost('unrenewed');
+      })
+      .finally(() => {
+        inFlight = false;
+      });
+  }, Math.max(10, Math.floor(opts.ttlMs / 3)));
+  // The timer must not keep a process alive that has nothing else to do.
+  timer.unref?.();
+  return {
+    get lost() {
+      return lost || elapsed() - lastRenewed >= opts.ttlMs;
+    },
+    stop() {
+      clearInterval(timer);
+    },
+  };
+}
