@@ -28,8 +28,6 @@ export interface App {
   api: FastifyInstance;
   /** Runs the ticks: BullMQ workers when REDIS_URL is set, the in-process TickScheduler otherwise. */
   runner: JobRunner;
-  /** The same object as `runner`, under its older name (main.ts and older tests use it). */
-  scheduler: JobRunner;
   service: AnalysisService;
   store: AnalysisStore;
   telemetry: Telemetry;
@@ -176,7 +174,6 @@ export async function buildApp(config: Config, logger: Logger, overrides: AppOve
   return {
     api,
     runner,
-    scheduler: runner,
     service,
     store,
     telemetry,

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const app = await buildApp(config, logger);
   await app.api.listen({ port: config.PORT, host: config.HOST });
-  app.scheduler.start();
+  await app.runner.start();
   await app.rollouts?.runner.start();
   logger.info({ port: config.PORT, store: config.REDIS_URL ? 'redis' : 'memory', rollouts: app.rollouts ? `${app.rollouts.fleet.length} clusters` : 'not configured', templatesDir: config.TEMPLATES_DIR }, 'wavegate is up');
 

@@ -71,8 +71,8 @@ export async function startWavegate(d: {
       if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' && attempt < 3) continue;
       throw err;
     }
-    await app.scheduler.start();
-    await app.rollouts?.poller.start();
+    await app.runner.start();
+    await app.rollouts?.runner.start();
     return { app, url };
   }
 }

@@ -6,6 +6,11 @@
  * as soon as a renewal says another owner holds it — or when no renewal has succeeded for a whole
  * ttl, since by then the store may have let it go. The holder checks `lost` before each step and
  * stops there; whatever it already did is fenced by the stores' compare-and-set and the Git fence.
+ *
+ * Renewal ends after `maxHoldMs` (five ttls by default): work that has held a lease that long is
+ * presumed hung — a push that never returns, a process stopped with work in flight — and renewing
+ * forever would leave its rollout or analysis stuck. The lease then lapses as it did before
+ * renewal existed, another worker takes over, and the fences refuse the hung work's late writes.
  */
 export interface KeptLease {
   /** True once the lease may be held by someone else: stop before the next step. */
@@ -16,6 +21,8 @@ export interface KeptLease {
 
 export interface LeaseKeeperOptions {
   ttlMs: number;
+  /** Stop renewing after this long (default 5 × ttlMs): the holder is presumed hung. */
+  maxHoldMs?: number;
   /** Renews the lease; true while this holder still has it. May throw (store unreachable). */
   renew: () => Promise<boolean>;
   /** Called once when the lease is lost. */
@@ -30,7 +37,9 @@ const elapsed = () => performance.now();
 
 export function keepLease(opts: LeaseKeeperOptions): KeptLease {
   let lost = false;
-  let lastRenewed = elapsed();
+  const started = elapsed();
+  const maxHoldMs = opts.maxHoldMs ?? 5 * opts.ttlMs;
+  let lastRenewed = started;
   let inFlight = false;
   const markLost = (why: 'taken' | 'unrenewed') => {
     if (lost) return;
@@ -40,6 +49,10 @@ export function keepLease(opts: LeaseKeeperOptions): KeptLease {
   };
   const timer = setInterval(() => {
     if (inFlight || lost) return;
+    if (elapsed() - started >= maxHoldMs) {
+      clearInterval(timer);
+      return;
+    }
     inFlight = true;
     opts
       .renew()

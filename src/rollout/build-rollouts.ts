@@ -28,8 +28,6 @@ export interface Rollouts {
   store: RolloutStore;
   /** Works the rollouts: BullMQ jobs when REDIS_URL is set, the in-process RolloutPoller otherwise. */
   runner: RolloutRunner;
-  /** The same object as `runner`, under its older name (tests drive it with `poll()`). */
-  poller: RolloutRunner;
   fleet: Cluster[];
 }
 
@@ -115,5 +113,5 @@ export async function buildRollouts(d: RolloutDeps): Promise<Rollouts | null> {
       })
     : new InProcessRolloutRunner(new RolloutPoller({ store, service, logger: d.logger.child({ component: 'rollout-poller' }), now: d.now, pollMs: config.ROLLOUT_POLL }));
   wake.runner = runner;
-  return { service, store, runner, poller: runner, fleet };
+  return { service, store, runner, fleet };
 }

@@ -23,7 +23,7 @@ afterAll(async () => {
 /** Moves the clock to `minutes` after the analyses started and lets the scheduler tick them. */
 async function runUntil(minutes: number) {
   clock.set(SCENARIO_START + MIN + minutes * MIN);
-  await app.scheduler.poll();
+  await app.runner.poll();
 }
 
 const argoBody = (service: string, key: string) => ({

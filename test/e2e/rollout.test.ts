@@ -113,8 +113,8 @@ const plan = (app: string, version: string) => ({
 /** Drives the service like its pollers would: simulated minutes pass only while nothing converges. */
 async function runToEnd(app: App, clock: ReturnType<typeof manualClock>, id: string): Promise<Rollout> {
   for (let i = 0; i < 3000; i++) {
-    await app.scheduler.poll();
-    await app.rollouts!.poller.poll();
+    await app.runner.poll();
+    await app.rollouts!.runner.poll();
     const r = (await app.rollouts!.store.get(id))!;
     if (r.status !== 'running') return r;
     if (r.stage.kind === 'converge' || r.stage.kind === 'rollbackConverge') await new Promise((res) => setTimeout(res, 25));

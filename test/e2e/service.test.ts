@@ -45,7 +45,7 @@ describe('the service over a real socket with Redis', () => {
     const { id } = (await created.json()) as { id: string };
 
     clock.set(SCENARIO_START + 3 * MIN);
-    await app.scheduler.poll();
+    await app.runner.poll();
     const midway = (await (await fetch(`${url(app)}/api/v1/analyses/${id}`)).json()) as { measuredUntil: string; verdict: string };
     expect(midway.measuredUntil).toBe(iso(SCENARIO_START + 3 * MIN));
     await app.close();
@@ -56,7 +56,7 @@ describe('the service over a real socket with Redis', () => {
     const resumed = (await (await fetch(`${url(app)}/api/v1/analyses/${id}`)).json()) as { measuredUntil: string; verdict: string };
     expect(resumed.measuredUntil).toBe(midway.measuredUntil);
     clock.set(SCENARIO_START + 31 * MIN);
-    await app.scheduler.poll();
+    await app.runner.poll();
     const done = (await (await fetch(`${url(app)}/api/v1/analyses/${id}`)).json()) as { verdict: string };
     expect(done.verdict).toBe('fail');
     const again = await fetch(`${url(app)}/api/v1/analyses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(liveBody('checkout')) });

@@ -100,7 +100,7 @@ describe('analyses on BullMQ', () => {
     const app = await apiApp(`poll-${randomUUID()}:`, { now: clock.now });
     const id = await create(app, 'payments', '30m');
     clock.set(START + 2 * MIN);
-    await app.scheduler.poll();
+    await app.runner.poll();
     expect((await app.store.get(id))!.lastTickEnd).toBe(START + 2 * MIN);
     const queue = (app.runner as BullmqRunner).analysisQueue;
     expect((await queue.getCompleted()).map((j) => j.id)).toEqual([tickJobId(id, START + MIN)]);

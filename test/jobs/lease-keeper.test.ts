@@ -50,21 +50,21 @@ describe('keepLease', () => {
 describe('a tick slower than its lease', () => {
   it('keeps the lease for its whole length, so a second worker cannot tick the same analysis meanwhile', async () => {
     const store = createMemoryAnalysisStore();
-    // 1 bad request in 1,000 on each side: nothing can be decided in five intervals.
+    // 1 bad request in 1,000 on each side: nothing can be decided in three intervals.
     const answer = (q: string) => ({ series: [{ labels: {}, value: q.endsWith('b') ? 1 : 1000 }], warnings: [] });
-    const slow = { instant: async (q: string) => (await sleep(150), answer(q)), range: async () => [] };
+    const slow = { instant: async (q: string) => (await sleep(100), answer(q)), range: async () => [] };
     const make = (owner: string) =>
-      new AnalysisService({ store, source: slow, renderSpecs: () => [ratioSpec()], now: Date.now, newId: () => 'a1', logger: pino({ level: 'silent' }), owner, leaseTtlMs: 120 });
+      new AnalysisService({ store, source: slow, renderSpecs: () => [ratioSpec()], now: Date.now, newId: () => 'a1', logger: pino({ level: 'silent' }), owner, leaseTtlMs: 300 });
     const first = make('first');
     const second = make('second');
-    const start = Date.now() - 5 * 60_000; // five intervals are due at once: ≈ 5 × 4 × 150 ms of queries
+    const start = Date.now() - 3 * 60_000; // three intervals are due at once: ≈ 3 × 4 × 100 ms of queries
     const { analysis } = await first.create({ templates: ['t'], args: {}, scopes: { canary: {}, baseline: {} }, startTime: start, intervalMs: 60_000, maxDurationMs: 10 * 60_000, alpha: 0.01 });
     const ticking = first.tick(analysis.id);
-    await sleep(400); // well past the 120 ms ttl: only renewals can still hold the lease
+    await sleep(800); // well past the 300 ms ttl: only renewals can still hold the lease
     expect(await second.tick(analysis.id)).toBeNull();
     const done = await ticking;
-    expect(done!.lastTickEnd).toBe(start + 5 * 60_000);
-    expect(done!.measurements.length).toBe(5);
+    expect(done!.lastTickEnd).toBe(start + 3 * 60_000);
+    expect(done!.measurements.length).toBe(3);
   });
 });
 
@@ -74,15 +74,15 @@ describe('a rollout step slower than its lease', () => {
     const world = new FakeWorld();
     let slowPushes = 1;
     world.onApply = async () => {
-      if (slowPushes-- > 0) await sleep(900); // the first push outlasts the 100 ms lease nine times over
+      if (slowPushes-- > 0) await sleep(900); // the first push outlasts the 250 ms lease more than three times over
     };
     const quiet = pino({ level: 'silent' });
-    const first = rolloutService({ store, world, now: Date.now, logger: quiet, owner: 'first', leaseTtlMs: 100 });
-    const second = rolloutService({ store, world, now: Date.now, logger: quiet, owner: 'second', leaseTtlMs: 100 });
+    const first = rolloutService({ store, world, now: Date.now, logger: quiet, owner: 'first', leaseTtlMs: 250 });
+    const second = rolloutService({ store, world, now: Date.now, logger: quiet, owner: 'second', leaseTtlMs: 250 });
     const r = await first.submit(bakePlan('payments'), 'alice');
     const working = first.work(r.id);
-    for (const at of [250, 500, 750]) {
-      await sleep(250);
+    for (const [at, wait] of [[400, 400], [650, 250], [850, 200]] as const) {
+      await sleep(wait);
       expect(await second.work(r.id), `at ${at} ms`).toBeNull();
     }
     await working;
@@ -91,5 +91,20 @@ describe('a rollout step slower than its lease', () => {
     const trailers = world.commits.map((c) => JSON.stringify(c.trailers));
     expect(trailers.length).toBeGreaterThan(0);
     expect(new Set(trailers).size).toBe(trailers.length);
+  });
+});
+
+describe('keepLease on hung work', () => {
+  it('stops renewing after maxHoldMs, so the lease lapses and another worker can take over', async () => {
+    let renewals = 0;
+    const lease = keepLease({ ttlMs: 60, maxHoldMs: 200, renew: async () => (renewals++, true) });
+    await sleep(150);
+    expect(lease.lost).toBe(false);
+    await sleep(250); // past the hold limit plus one ttl
+    const after = renewals;
+    expect(lease.lost).toBe(true);
+    await sleep(100);
+    expect(renewals).toBe(after);
+    lease.stop();
   });
 });
