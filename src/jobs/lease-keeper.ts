@@ -37,15 +37,20 @@ const elapsed = () => performance.now();
 
 export function keepLease(opts: LeaseKeeperOptions): KeptLease {
   let lost = false;
+  let stopped = false;
   const started = elapsed();
   const maxHoldMs = opts.maxHoldMs ?? 5 * opts.ttlMs;
   let lastRenewed = started;
   let inFlight = false;
   const markLost = (why: 'taken' | 'unrenewed') => {
-    if (lost) return;
+    if (lost || stopped) return;
     lost = true;
     clearInterval(timer);
-    opts.onLost?.(why);
+    try {
+      opts.onLost?.(why);
+    } catch {
+      // A failing logger must not become an unhandled rejection.
+    }
   };
   const timer = setInterval(() => {
     if (inFlight || lost) return;
@@ -54,10 +59,12 @@ export function keepLease(opts: LeaseKeeperOptions): KeptLease {
       return;
     }
     inFlight = true;
+    // Stamped before asking: the store counts the new ttl from when it gets the request.
+    const asked = elapsed();
     opts
       .renew()
       .then((held) => {
-        if (held) lastRenewed = elapsed();
+        if (held) lastRenewed = asked;
         else markLost('taken');
       })
       .catch(() => {
@@ -74,6 +81,7 @@ export function keepLease(opts: LeaseKeeperOptions): KeptLease {
       return lost || elapsed() - lastRenewed >= opts.ttlMs;
     },
     stop() {
+      stopped = true;
       clearInterval(timer);
     },
   };

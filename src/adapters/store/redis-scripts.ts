@@ -56,15 +56,18 @@ return {'ok'}
 `);
 
 /**
- * Delete the lease only if `owner` still holds it (a plain DEL could drop a lease that expired and
- * was taken by another process in the meantime). KEYS: lease. ARGV: owner. Returns 1 if deleted.
+ * Extend a lease only while `owner` still holds it: an expired or retaken lease is not revived.
+ * KEYS: lease. ARGV: owner, ttl ms. Returns 1 if extended.
  */
-/** Extend a lease only while `owner` still holds it: an expired or retaken lease is not revived. */
 export const RENEW_LEASE = lua(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0
 `);
 
+/**
+ * Delete the lease only if `owner` still holds it (a plain DEL could drop a lease that expired and
+ * was taken by another process in the meantime). KEYS: lease. ARGV: owner. Returns 1 if deleted.
+ */
 export const RELEASE_LEASE = lua(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0

@@ -60,16 +60,29 @@ export const FINAL_LOOK_SHARE = 0.6;
  */
 export const MIN_INFORMATIVE_INTERVALS = 2;
 
+/** The largest φ the guard applies; at it the errors are too bursty to judge (ratio-judge.ts). */
+export const MAX_DISPERSION = 50;
+
+/** Intervals of history from which its dispersion is precise enough to use as measured. */
+const PRECISE_HISTORY = 30;
+
 /**
- * Overdispersion guard (docs/statistics.md, "Bursts"): the evidence is divided by φ, the larger of
- * the canary/baseline split's Pearson dispersion and the baseline's burstiness over time — measured
- * over the hour before the analysis (`history`, so it is known from the first tick) and the
- * analysis so far — each used only where it is significant (dispersion.ts, `significantPhi`).
+ * Overdispersion guard (docs/statistics.md, "Bursts"): the evidence is divided by φ, the largest of
+ * three Pearson dispersions — the canary/baseline split's, the baseline's burstiness during the
+ * analysis, and its burstiness over the hour before (`history`, so it is known from the first tick).
+ * The first two rest on a few intervals and count only where significant (dispersion.ts,
+ * `significantPhi`). The hour before holds enough intervals to be used as measured — which also
+ * catches the mild overdispersion of Prometheus' extrapolated counts (`increase()` over a window
+ * holding fewer scrapes than it spans: ≈ 4/3 for 1m at 15 s), too mild for a gate to notice — and
+ * is estimated robustly, so an incident in that hour cannot blind the analysis. Each source stands
+ * alone: a quiet hour does not dilute bursts seen during the analysis.
  */
 export function dispersionOf(intervals: readonly IntervalCounts[], history: ReadonlyArray<{ n: number; x: number }> = [], gate = 0.01): number {
   const split = significantPhi(splitDispersion(intervals), gate);
-  const baseline = significantPhi(temporalDispersion([...history, ...intervals.map((iv) => ({ n: iv.nA, x: iv.xA }))]), gate);
-  return Math.min(50, Math.max(1, split, baseline));
+  const during = significantPhi(temporalDispersion(intervals.map((iv) => ({ n: iv.nA, x: iv.xA }))), gate);
+  const hour = temporalDispersion(history, { robust: true });
+  const before = hour.df >= PRECISE_HISTORY ? hour.phi : significantPhi(hour, gate);
+  return Math.min(MAX_DISPERSION, Math.max(1, split, during, before));
 }
 
 export function compareRates(intervals: readonly IntervalCounts[], opts: RateComparisonOptions): RateComparison {

@@ -5,7 +5,7 @@ import { complement, okData, toIntervalCounts } from './interval-counts.js';
 import { formatPercent, formatRatio, type JudgeContext, type MetricJudgement } from './judgement.js';
 import { measurementHealth, unmeasurableReason } from './measurement-health.js';
 import { DEFAULT_PHI, poissonUpperBound } from './poisson-bound.js';
-import { comparisonRows, compareRates, formatCount, formatP, MIN_INFORMATIVE_INTERVALS, missingEvents } from './rate-comparison.js';
+import { comparisonRows, compareRates, formatCount, formatP, MAX_DISPERSION, MIN_INFORMATIVE_INTERVALS, missingEvents } from './rate-comparison.js';
 
 /**
  * A ratio metric (bad/total per scope): the relative test of canary vs baseline, plus an optional
@@ -59,6 +59,10 @@ export function judgeRatio(spec: RatioMetricSpec, measurements: readonly Measure
   const broken = unmeasurableReason(health, ctx.consecutiveErrorLimit);
   if (broken) return { verdict: 'inconclusive', evidence: { ...evidence, cause: 'unmeasurable' }, reason: `cannot measure: ${broken}` };
 
+  if (ctx.final && rel.dispersion >= MAX_DISPERSION) {
+    // Evidence divided by 50 or more says nothing either way: never a pass.
+    return { verdict: 'inconclusive', evidence: { ...evidence, cause: 'unmeasurable' }, reason: `${rates}: errors too bursty to judge (dispersion ≥ ${MAX_DISPERSION})` };
+  }
   if (rel.heldBack || abs?.heldBack) {
     const held = { verdict: 'running' as const, evidence, reason: `${rates}: evidence of a regression from a single interval; waiting for a second one to tell it from a burst` };
     return ctx.final ? { ...held, verdict: 'inconclusive', evidence: { ...evidence, cause: 'missingEvents' } } : held;

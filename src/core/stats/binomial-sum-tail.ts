@@ -21,6 +21,8 @@ const EXACT_MAX_VARIANCE = 2500;
 const CUT = 1e-30;
 
 export function binomialSumUpperTail(parts: readonly BinomialPart[], x: number): number {
+  // Not data is never evidence: a NaN or infinite count or share answers "no rejection".
+  if (!Number.isFinite(x) || parts.some((p) => Number.isNaN(p.theta) || !Number.isFinite(p.m))) return 1;
   const clean = parts
     .map((p) => ({ m: Math.round(p.m), theta: p.theta }))
     .filter((p) => p.m > 0 && p.theta > 0 && Number.isFinite(p.m));

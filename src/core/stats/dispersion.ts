@@ -1,6 +1,6 @@
 import { prepareIntervals, type IntervalCounts } from './interval-counts.js';
 import { preparedLogRatioEstimate } from './rate-ratio-estimate.js';
-import { lnGammaQ } from './special.js';
+import { lnGammaQ, normalQuantile } from './special.js';
 
 /**
  * Overdispersion of bad events (retries, one bad pod, bursts): the conditional binomial test counts
@@ -71,32 +71,60 @@ export function splitDispersion(intervals: readonly IntervalCounts[]): Dispersio
  * does not bias the conditional test. It also reads a swing of both arms' rates together (an
  * incident in a shared dependency) as dispersion, which the conditional test does not need — the
  * safe side: evidence is discounted, never inflated. Needs 3 intervals.
+ *
+ * `robust` (for the hour before an analysis, which may hold an incident): the moving rate is the
+ * median of the neighbours' rates, and the largest 3% of the intervals' contributions to X² are left
+ * out (the rest rescaled by what that trimming removes from independent χ²₁ terms), so one bad
+ * minute cannot blind the whole analysis, while clusters that recur keep their weight and the mild,
+ * even overdispersion of extrapolated counts is still measured.
  */
-export function temporalDispersion(counts: ReadonlyArray<{ n: number; x: number }>, halfWindow = 5): DispersionEstimate {
-  const usable = counts.filter((c) => c.n > 0 && Number.isFinite(c.x) && c.x >= 0);
+export function temporalDispersion(counts: ReadonlyArray<{ n: number; x: number }>, opts: { halfWindow?: number; robust?: boolean } = {}): DispersionEstimate {
+  const halfWindow = opts.halfWindow ?? 5;
+  const usable = counts.filter((c) => c.n > 0 && Number.isFinite(c.n) && Number.isFinite(c.x) && c.x >= 0);
   if (usable.length < 3) return NONE;
-  let x2 = 0;
-  let df = 0;
+  const contributions: number[] = [];
   usable.forEach((c, i) => {
-    let n = 0;
-    let x = 0;
-    for (let j = Math.max(0, i - halfWindow); j <= Math.min(usable.length - 1, i + halfWindow); j++) {
-      if (j === i) continue;
-      n += usable[j]!.n;
-      x += usable[j]!.x;
-    }
-    const p = n > 0 ? x / n : 0;
+    const neighbours = usable.slice(Math.max(0, i - halfWindow), i).concat(usable.slice(i + 1, i + 1 + halfWindow));
+    const n = neighbours.reduce((a, b) => a + b.n, 0);
+    const p = opts.robust ? median(neighbours.map((b) => b.x / b.n)) : n > 0 ? neighbours.reduce((a, b) => a + b.x, 0) / n : 0;
     const expected = c.n * p;
     // The moving rate is itself estimated from the neighbours: x − n·p̂ has variance
-    // n·p(1−p)·(1 + n/N_neighbours), and leaving the second term out would read ~10% dispersion into
-    // independent errors (and trip the significance gate twice as often as it should).
-    const v = expected * (1 - p) * (1 + (n > 0 ? c.n / n : 0));
-    if (v > 0) {
-      x2 += (c.x - expected) ** 2 / v;
-      df += 1;
-    }
+    // n·p(1−p)·(1 + k·n/N_neighbours), k = 1 for the pooled rate and ≈ π/2 for the median, and
+    // leaving the second term out would read ~10% dispersion into independent errors.
+    const v = expected * (1 - p) * (1 + (n > 0 ? ((opts.robust ? Math.PI / 2 : 1) * c.n) / n : 0));
+    if (v > 0) contributions.push((c.x - expected) ** 2 / v);
   });
-  return df >= 3 ? estimate(x2, df) : NONE;
+  if (contributions.length < 3) return NONE;
+  if (!opts.robust) return estimate(contributions.reduce((a, b) => a + b, 0), contributions.length);
+  return trimmedEstimate(contributions);
+}
+
+/** Share of the largest contributions a robust estimate leaves out. */
+const TRIM = 0.03;
+
+/**
+ * X²/df without the largest ⌈3%⌉ terms, divided by the mean that trimming leaves of independent χ²₁
+ * terms: E[X | X below its (1−t) quantile] = 1 − 2[z·ϕ(z) + 1 − Φ(z)] / (1 − t) with z the normal
+ * (1 − t/2) quantile, so independent errors still read φ ≈ 1.
+ */
+function trimmedEstimate(contributions: readonly number[]): DispersionEstimate {
+  const n = contributions.length;
+  const k = Math.max(1, Math.round(TRIM * n));
+  if (n - k < 3) return NONE;
+  const kept = [...contributions].sort((a, b) => a - b).slice(0, n - k);
+  const t = k / n;
+  const z = normalQuantile(1 - t / 2);
+  const density = Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+  const keptMean = (1 - 2 * (z * density + t / 2)) / (1 - t);
+  const x2 = kept.reduce((a, b) => a + b, 0) / keptMean;
+  return estimate((x2 * n) / (n - k), n);
+}
+
+function median(xs: readonly number[]): number {
+  if (xs.length === 0) return 0;
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Divides every bad count by φ (≥ 1): the quasi-likelihood correction, in the data. */

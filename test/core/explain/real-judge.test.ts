@@ -72,7 +72,8 @@ function expectCleanRenderings(a: Analysis): void {
 
 describe('explaining analyses judged by the real judges', () => {
   it('a failure by the final look: the headline names the exact test and its p-value, not the e-value under its threshold', () => {
-    const a = run([ratioSpec], ratioTick({ total: 600, bad: 5.4 }, { total: 5_400, bad: 27 }), { request: { maxDurationMs: 15 * MIN, alpha: 0.01 } });
+    const alternating: Tick = (spec, i) => ratioTick({ total: 600, bad: i % 2 ? 6 : 5 }, { total: 5_400, bad: 27 })(spec, i);
+    const a = run([ratioSpec], alternating, { request: { maxDurationMs: 15 * MIN, alpha: 0.01 } });
     expect(a.verdict).toBe('fail');
     expect(a.decidedAt).toBe(START + 15 * MIN);
     const e = buildExplanation(a, OPTS);

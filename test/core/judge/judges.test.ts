@@ -90,15 +90,17 @@ describe('ratio judge', () => {
   });
 
   it('at the planned end, fails by the exact final look a regression the mixture has not proven yet — never before the end', () => {
-    // 1.5× over 15 intervals: the mixture (40% of α) is short of its threshold, the exact test (60%) is not.
-    const ms = Array.from({ length: 15 }, (_, i) => ratioMeasurement(spec, i, { total: 600, bad: 4.5 }, { total: 5400, bad: 27 }));
+    // ≈ 1.5× over 15 intervals (4 and 5 canary errors in turn): the mixture (40% of α) is short of its
+    // threshold, the exact test (60%) is not. Under the null the canary's count is Bin(472, 0.1):
+    // P(X ≥ 67) = 0.0023507455048413567 (scipy binom.sf(66, 472, 0.1)).
+    const ms = Array.from({ length: 15 }, (_, i) => ratioMeasurement(spec, i, { total: 600, bad: i % 2 ? 5 : 4 }, { total: 5400, bad: 27 }));
     expect(judgeRatio(spec, ms, running).verdict).toBe('running');
     const j = judgeRatio(spec, ms, final);
     expect(j.verdict).toBe('fail');
-    expect(j.reason).toMatch(/at the planned end, 67\.5 canary bad events where 47\.2 were expected at 1\.00× — p = 0\.0023 ≤ 0\.0060/);
+    expect(j.reason).toMatch(/at the planned end, 67\.0 canary bad events where 47\.2 were expected at 1\.00× — p = 0\.0024 ≤ 0\.0060/);
     const look = j.evidence.tests!.find((t) => t.name.startsWith('final look'))!;
     expect(look).toMatchObject({ fired: true, alpha: 0.006 });
-    expect(look.pValue).toBeCloseTo(0.0023, 4);
+    expect(look.pValue).toBeCloseTo(0.0023507455048413567, 12);
     expect(j.evidence.tests![0]!.fired).toBe(false);
   });
 
@@ -229,5 +231,27 @@ describe('evidence from a single interval', () => {
     const spec = burnSpec();
     const j = judgeBurnRate(spec, [burnMeasurement(spec, 0, { total: 1000, bad: 1000 })], final);
     expect(j.verdict).toBe('inconclusive');
+  });
+});
+
+describe('ratio judge with the hour before the analysis', () => {
+  const spec = ratioSpec();
+  const regression = Array.from({ length: 15 }, (_, i) => ratioMeasurement(spec, i, { total: 600, bad: 6 }, { total: 5400, bad: 27 }));
+  const calm = Array.from({ length: 60 }, (_, i) => ({ total: 6000, bad: 27 + (i % 7) }));
+
+  it('one incident minute in that hour does not blind the analysis: a clear 2× regression still fails', () => {
+    const incident = calm.map((c, i) => (i === 40 ? { total: 6000, bad: 1800 } : c));
+    const j = judgeRatio(spec, regression, { ...final, history: incident });
+    expect(j.verdict).toBe('fail');
+    expect(j.evidence.estimates!.dispersion).toBeLessThan(1.5);
+  });
+
+  it('a service whose errors are too bursty to judge ends inconclusive, never pass', () => {
+    const bursts = Array.from({ length: 60 }, (_, i) => ({ total: 6000, bad: i % 3 === 0 ? 3000 : 3 }));
+    const healthy = Array.from({ length: 15 }, (_, i) => ratioMeasurement(spec, i, { total: 600, bad: 3 }, { total: 5400, bad: 27 }));
+    const j = judgeRatio(spec, healthy, { ...final, history: bursts });
+    expect(j.evidence.estimates!.dispersion).toBe(50);
+    expect(j.verdict).toBe('inconclusive');
+    expect(j.reason).toMatch(/too bursty to judge/);
   });
 });

@@ -20,6 +20,12 @@ describe('binomialSumUpperTail', () => {
     expect(Math.abs(got / exact - 1)).toBeLessThan(0.01);
   });
 
+  it('answers "no rejection" (1) for counts or shares that are not data', () => {
+    expect(binomialSumUpperTail([{ m: 10, theta: 0.3 }], NaN)).toBe(1);
+    expect(binomialSumUpperTail([{ m: 10, theta: 0.3 }], Infinity)).toBe(1);
+    expect(binomialSumUpperTail([{ m: 10, theta: NaN }], 3)).toBe(1);
+  });
+
   it('is 1 at or below zero, 0 past the largest possible count, and rounds a fractional count up', () => {
     expect(binomialSumUpperTail([{ m: 10, theta: 0.3 }], 0)).toBe(1);
     expect(binomialSumUpperTail([{ m: 10, theta: 0.3 }], 11)).toBe(0);
@@ -46,6 +52,14 @@ describe('rateRatioFinalLook', () => {
     const plain = rateRatioFinalLook(ivs, { rNull: 1 }).pValue;
     expect(rateRatioFinalLook(ivs, { rNull: 1, phi: 2 }).pValue).toBeGreaterThan(plain);
     expect(rateRatioFinalLook([{ nA: 100, xA: 0, nB: 10, xB: 0 }], { rNull: 1 }).pValue).toBe(1);
+  });
+
+  it('rounds each interval\'s canary count with its total, so fractions cannot read as p = 0', () => {
+    // Extrapolated counts: 0.4 canary errors and none on the baseline, twice. Rounded alone the
+    // trials vanish while the observed count would not.
+    const look = rateRatioFinalLook([{ nA: 900, xA: 0, nB: 100, xB: 0.4 }, { nA: 900, xA: 0, nB: 100, xB: 0.4 }], { rNull: 1 });
+    expect(look.pValue).toBe(1);
+    expect(look.observed).toBe(0);
   });
 
   it('rejects at most α of healthy canaries (simulated, split stepping, with and without φ)', () => {
@@ -108,6 +122,26 @@ describe('dispersion estimates and their significance gate', () => {
     expect(significantPhi({ phi: 3, df: 4, pValue: 0.01735126523666451 })).toBe(1); // not at the default 1%
     expect(significantPhi({ phi: 3, df: 10, pValue: 0.000856641210775301 })).toBe(3); // chi2.sf(30, 10)
     expect(significantPhi({ phi: 1.4, df: 10, pValue: 0.2 })).toBe(1);
+  });
+
+  it('robustly: one incident minute is left out, recurring bursts and extrapolated counts are measured', () => {
+    const random = mulberry32(5);
+    const mean = (make: () => Array<{ n: number; x: number }>) => {
+      let sum = 0;
+      for (let r = 0; r < 200; r++) sum += temporalDispersion(make(), { robust: true }).phi;
+      return sum / 200;
+    };
+    const independent = () => Array.from({ length: 60 }, () => ({ n: 6000, x: binomial(random, 6000, 0.005) }));
+    const spike = () => independent().map((c, i) => (i === 30 ? { n: 6000, x: 1800 } : c));
+    // increase() over a 1m window with a 15 s scrape: 45 s of counts scaled by 4/3
+    const extrapolated = () => Array.from({ length: 60 }, () => ({ n: 6000, x: (4 / 3) * poisson(random, 0.75 * 30) }));
+    const bursts = () => Array.from({ length: 60 }, (_, i) => ({ n: 6000, x: binomial(random, 6000, 0.005) + (i % 6 === 0 ? 120 : 0) }));
+    expect(mean(independent)).toBeLessThan(1.15);
+    expect(mean(spike)).toBeLessThan(1.2);
+    expect(temporalDispersion(spike()).phi).toBeGreaterThan(100); // the plain estimate is blinded
+    expect(mean(extrapolated)).toBeGreaterThan(1.25);
+    expect(mean(extrapolated)).toBeLessThan(1.5);
+    expect(mean(bursts)).toBeGreaterThan(30);
   });
 
   it('leaves independent errors alone about 99% of the time (90% at a 10% gate) and flags clustered ones', () => {
