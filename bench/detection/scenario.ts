@@ -52,6 +52,12 @@ export interface Scenario {
   latencyTailIncrease: number;
   load?: Load;
   overdispersion?: Overdispersion;
+  /**
+   * Counts as Prometheus' `increase()` reports them when a window holds fewer scrapes than it spans:
+   * the requests of a part of the minute (1/this), scaled by this (4/3 for 1m at a 15 s scrape) —
+   * not whole, and overdispersed by this factor. Absent: whole counts, as from an exact counter.
+   */
+  extrapolation?: number;
   /** The no-change scenario with the same traffic, whose false-rollback rates this one's detections are weighed against. */
   twin?: string;
   /** Simulated rollouts in the full run and in --quick. */

@@ -79,6 +79,7 @@ export const SCENARIOS: Scenario[] = [
   noChange(10, 0.005, { id: 'null-od-beta', title: 'no change, overdispersed: each arm\'s rate drawn per interval (Beta, κ=500)', overdispersion: { kind: 'beta', concentration: 500, shared: false } }),
   noChange(10, 0.005, { id: 'null-od-retries', title: 'no change, overdispersed: half the errors in retry clusters (mean size 3)', overdispersion: { kind: 'bursts', share: 0.5, meanSize: 3 } }),
   noChange(10, 0.005, { id: 'null-od-bad-pod', title: 'no change, overdispersed: 30% of errors in bad-pod bursts (mean size 20)', overdispersion: { kind: 'bursts', share: 0.3, meanSize: 20 } }),
+  noChange(10, 0.005, { id: 'null-prometheus-counts', title: 'no change, counts as increase() reports them: 45 s of each minute scaled by 4/3 (1m window, 15 s scrape)', extrapolation: 4 / 3 }),
 
   // Error-rate regressions.
   ...[1.2, 1.5, 2, 4, 10].map((e) => errors(10, 0.005, e)),
@@ -88,6 +89,7 @@ export const SCENARIOS: Scenario[] = [
   errors(10, 0.001, 3, { title: 'the peers\' absolute thresholds are blind to it', twin: undefined }),
   { ...errors(10, 0.005, 2, { id: 'steps', totalRps: 100, split: STEPS, budgetMinutes: 30, twin: 'null-steps' }), title: '2× errors from 0.5%, canary weight 5→10→25→50% of 100 req/s' },
   errors(10, 0.005, 2, { id: 'retries', title: 'half the errors in retry clusters', overdispersion: { kind: 'bursts', share: 0.5, meanSize: 3 }, twin: 'null-od-retries' }),
+  errors(10, 0.005, 2, { id: 'prometheus-counts', title: 'counts as increase() reports them (×4/3 of 45 s)', extrapolation: 4 / 3, twin: 'null-prometheus-counts' }),
 
   // Latency regressions at the tail (p99 up, median unchanged).
   ...[0.1, 0.25, 0.5].map((i) => latency(10, 0.005, i)),

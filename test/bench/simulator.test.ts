@@ -33,6 +33,21 @@ function totals(s: Scenario, ticks: number, seed = 7) {
 }
 
 describe('traffic simulator', () => {
+  it('reports counts as increase() does when asked: multiples of 4/3, the same mean, 4/3 the variance', () => {
+    const s: Scenario = { ...base, extrapolation: 4 / 3 };
+    const ticks = simulateRollout(s, 11, 3000, names);
+    const bad = ticks.map((t) => (t.measurements[0]!.data as { baseline: { bad: number } }).baseline.bad);
+    for (const x of bad.slice(0, 50)) expect(Math.abs(x / (4 / 3) - Math.round(x / (4 / 3)))).toBeLessThan(1e-9);
+    const mean = bad.reduce((a, b) => a + b, 0) / bad.length;
+    const variance = bad.reduce((a, b) => a + (b - mean) ** 2, 0) / (bad.length - 1);
+    expect(mean).toBeGreaterThan(27 * 0.95); // 90 req/s × 60 s × 0.5%
+    expect(mean).toBeLessThan(27 * 1.05);
+    expect(variance / mean).toBeGreaterThan(1.2);
+    expect(variance / mean).toBeLessThan(1.5);
+    const h = ticks[0]!.measurements[1]!.data as { canary: { cumulative: number[] } };
+    expect(h.canary.cumulative.every((c, i, all) => i === 0 || c >= all[i - 1]!)).toBe(true);
+  });
+
   it('replays exactly from its seed, and different seeds differ', () => {
     const a = simulateRollout(base, 42, 20, names);
     expect(simulateRollout(base, 42, 20, names)).toEqual(a);

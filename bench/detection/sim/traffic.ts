@@ -4,7 +4,8 @@
  * measurement of request-duration buckets per arm), plus the ground truth the oracle may use.
  */
 import type { Measurement, MetricSpec } from '../../../src/core/analysis/model.js';
-import { mulberry32, poisson } from '../../../src/core/stats/random.js';
+import type { Buckets, Counts } from '../../../src/core/analysis/model.js';
+import { binomial, mulberry32, poisson } from '../../../src/core/stats/random.js';
 import { canaryShare, INTERVAL_MS, type Scenario } from '../scenario.js';
 import { drawErrors } from './errors.js';
 import { bucketProbabilities, latencyPair, sampleBuckets } from './latency.js';
@@ -59,6 +60,9 @@ export function* rolloutTicks(s: Scenario, seed: number, names: MetricNames): Ge
     const bad = drawErrors(random, nA, nB, p, s.errorEffect, s.overdispersion);
     const hA = sampleBuckets(random, nA, probsA);
     const hB = sampleBuckets(random, nB, probsB);
+    const seen = s.extrapolation ? extrapolate(random, s.extrapolation) : null;
+    const counts = (total: number, badCount: number): Counts => (seen ? seen.counts(total, badCount) : { total, bad: badCount });
+    const buckets = (b: Buckets): Buckets => (seen ? seen.buckets(b) : b);
     const start = i * INTERVAL_MS;
     const end = start + INTERVAL_MS;
     const base = { start, end, phase: 'ok' as const, queries: [] };
@@ -67,9 +71,35 @@ export function* rolloutTicks(s: Scenario, seed: number, names: MetricNames): Ge
       endMs: end,
       canaryShare: share,
       measurements: [
-        { ...base, metric: names.ratio.name, template: names.ratio.template, data: { kind: 'ratio', canary: { total: nB, bad: bad.canary }, baseline: { total: nA, bad: bad.baseline } } },
-        { ...base, metric: names.histogram.name, template: names.histogram.template, data: { kind: 'histogram', canary: hB, baseline: hA } },
+        { ...base, metric: names.ratio.name, template: names.ratio.template, data: { kind: 'ratio', canary: counts(nB, bad.canary), baseline: counts(nA, bad.baseline) } },
+        { ...base, metric: names.histogram.name, template: names.histogram.template, data: { kind: 'histogram', canary: buckets(hB), baseline: buckets(hA) } },
       ],
     };
   }
+}
+
+/**
+ * What `increase()` reports when its window holds fewer scrapes than it spans: the requests that fell
+ * in the sampled part of the minute (each with probability 1/factor), scaled back up by factor.
+ * Errors and successes, and each latency bucket, are thinned apart, so shares stay consistent.
+ */
+function extrapolate(random: () => number, factor: number) {
+  const keep = 1 / factor;
+  return {
+    counts(total: number, bad: number): Counts {
+      const seenBad = binomial(random, bad, keep);
+      const seenOk = binomial(random, total - bad, keep);
+      return { total: factor * (seenBad + seenOk), bad: factor * seenBad };
+    },
+    buckets(b: Buckets): Buckets {
+      let below = 0;
+      let acc = 0;
+      const cumulative = b.cumulative.map((c) => {
+        acc += binomial(random, c - below, keep);
+        below = c;
+        return factor * acc;
+      });
+      return { le: [...b.le], cumulative };
+    },
+  };
 }
