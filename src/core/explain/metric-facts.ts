@@ -35,6 +35,8 @@ export interface MetricFacts {
   objective: number | null;
   /** The test that failed the metric, when one did. */
   firedTest: Test | null;
+  /** φ the evidence was divided by because bad events came in bursts (null or 1: independent). */
+  dispersion: number | null;
   measurements: Evidence['measurements'];
 }
 
@@ -64,6 +66,7 @@ export function metricFacts(metric: MetricResult, spec: MetricSpec | undefined):
     minEvents: spec?.minEvents ?? null,
     objective: null,
     firedTest,
+    dispersion: num(est.dispersion),
     measurements: ev.measurements,
   };
   switch (spec?.kind ?? metric.kind) {

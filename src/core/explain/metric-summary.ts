@@ -21,12 +21,12 @@ export function summarizeMetric(metric: MetricResult, f: MetricFacts, ctx: Summa
     case 'fail':
       // A final-look failure is a p-value (in failedTest); the mixture's e-value, still under its
       // threshold, would only read as a contradiction.
-      return join([compared, failedTest(f), f.firedTest?.pValue === undefined ? evidence(f) : null, counts(f)]);
+      return join([compared, failedTest(f), f.firedTest?.pValue === undefined ? evidence(f) : null, bursts(f), counts(f)]);
     case 'pass':
-      return join([withRelative(comparison(f), f.ratio === null ? null : pointRatio(f)), ruledOut(f), evidence(f), counts(f)]);
+      return join([withRelative(comparison(f), f.ratio === null ? null : pointRatio(f)), ruledOut(f), evidence(f), bursts(f), counts(f)]);
     case 'running': {
       const missing = describeMissing(metric.evidence.missing, f);
-      return join([compared ?? 'no data yet', missing ? `waiting: ${missing}` : null, evidence(f), counts(f)]);
+      return join([compared ?? 'no data yet', missing ? `waiting: ${missing}` : null, evidence(f), bursts(f), counts(f)]);
     }
     case 'inconclusive':
       return join([inconclusiveCause(metric, f, ctx), compared ? `so far ${compared}` : null, counts(f)]);
@@ -103,6 +103,13 @@ function evidence(f: MetricFacts): string | null {
   if (f.logEValue === null || f.logThreshold === null) return null;
   const sign = f.logEValue >= f.logThreshold ? '≥' : '<';
   return `evidence ${formatEValue(f.logEValue)} ${sign} 1/α = ${formatEValue(f.logThreshold)}`;
+}
+
+/** Why the evidence is weaker than the counts suggest: bad events that arrive in bursts count once per burst. */
+function bursts(f: MetricFacts): string | null {
+  if (f.dispersion === null || !(f.dispersion > 1.05)) return null;
+  const what = f.kind === 'histogram' ? 'slow requests' : `${f.badNoun} events`;
+  return `${what} come in bursts: the evidence counts about ${f.dispersion.toFixed(1)} of them as one (dispersion ${f.dispersion.toFixed(1)})`;
 }
 
 function counts(f: MetricFacts): string | null {

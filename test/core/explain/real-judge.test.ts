@@ -71,6 +71,19 @@ function expectCleanRenderings(a: Analysis): void {
 }
 
 describe('explaining analyses judged by the real judges', () => {
+  it('bursty errors: the summary says the evidence was discounted, and by how much', () => {
+    const bursty = Array.from({ length: 60 }, (_, i) => ({ total: 180_000, bad: i % 5 === 0 ? 3_000 : 600 }));
+    let a = newAnalysis({ id: 'real-b', request: request({ maxDurationMs: 10 * MIN }), specs: [ratioSpec], now: START });
+    a = { ...a, baselineHistory: { [`${ratioSpec.template}/${ratioSpec.name}`]: bursty } };
+    for (let i = 0; i < 3; i++) {
+      const end = START + (i + 1) * MIN;
+      a = advance(a, end, [ratioTick({ total: 20_000, bad: 100 }, { total: 180_000, bad: 900 })(ratioSpec, i)], end);
+    }
+    const e = buildExplanation(a, OPTS);
+    expect(e.metrics[0]!.summary).toMatch(/bad events come in bursts: the evidence counts about [\d.]+ of them as one \(dispersion [\d.]+\)/);
+    expectCleanRenderings(a);
+  });
+
   it('a failure by the final look: the headline names the exact test and its p-value, not the e-value under its threshold', () => {
     const alternating: Tick = (spec, i) => ratioTick({ total: 600, bad: i % 2 ? 6 : 5 }, { total: 5_400, bad: 27 })(spec, i);
     const a = run([ratioSpec], alternating, { request: { maxDurationMs: 15 * MIN, alpha: 0.01 } });
