@@ -22,6 +22,7 @@ export function createTelemetry(registry = new Registry(), opts: { defaultMetric
   const metricVerdicts = new Counter({ name: 'wavegate_metric_verdicts_total', help: 'Metric verdicts, by template, metric, kind and verdict.', labelNames: ['template', 'metric', 'kind', 'verdict'], registers: [registry] });
   const scores = new Histogram({ name: 'wavegate_analysis_score', help: 'Scores (0-100) of decided analyses.', labelNames: ['verdict'], buckets: [0, 25, 50, 75, 90, 95, 99, 100], registers: [registry] });
   const evidence = new Gauge({ name: 'wavegate_metric_log_evidence', help: 'Latest ln e-value of a running or decided metric (threshold is ln(1/alpha)).', labelNames: ['template', 'metric'], registers: [registry] });
+  const dispersion = new Gauge({ name: 'wavegate_metric_dispersion', help: 'Latest overdispersion φ a metric\'s evidence was divided by (1 = independent bad events; 50 = too bursty to judge).', labelNames: ['template', 'metric'], registers: [registry] });
   const evidenceThreshold = new Gauge({ name: 'wavegate_metric_log_evidence_threshold', help: 'ln(1/alpha) of the latest metric judged: wavegate_metric_log_evidence at or above it fails the metric.', labelNames: ['template', 'metric'], registers: [registry] });
   const http = new Histogram({ name: 'wavegate_http_request_duration_seconds', help: 'API and hook answer time, by method, route and status (Argo and Flagger give up after 10 s).', labelNames: ['method', 'route', 'status'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10], registers: [registry] });
   const measurements = new Counter({ name: 'wavegate_measurements_total', help: 'Measurements taken, by template, metric and phase (ok, nodata, error).', labelNames: ['template', 'metric', 'phase'], registers: [registry] });
@@ -41,6 +42,8 @@ export function createTelemetry(registry = new Registry(), opts: { defaultMetric
       for (const m of after.metrics) {
         if (m.evidence.logEValue !== undefined && Number.isFinite(m.evidence.logEValue)) evidence.set({ template: m.template, metric: m.name }, m.evidence.logEValue);
         if (m.evidence.logThreshold !== undefined && Number.isFinite(m.evidence.logThreshold)) evidenceThreshold.set({ template: m.template, metric: m.name }, m.evidence.logThreshold);
+        const phi = m.evidence.estimates?.dispersion;
+        if (typeof phi === 'number' && Number.isFinite(phi)) dispersion.set({ template: m.template, metric: m.name }, phi);
         const was = before?.metrics.find((b) => b.template === m.template && b.name === m.name);
         if (m.verdict !== 'running' && was?.verdict === 'running') metricVerdicts.inc({ template: m.template, metric: m.name, kind: m.kind, verdict: m.verdict });
       }

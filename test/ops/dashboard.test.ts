@@ -133,7 +133,7 @@ describe('every dashboard query on a real Prometheus scraping real wavegate tele
       verdict,
       critical: true,
       weight: 1,
-      evidence: { ...(logEValue === undefined ? {} : { logEValue, logThreshold: 5.3 }), measurements: { ok: 1, nodata: 0, error: 0, consecutiveErrors: 0 } },
+      evidence: { ...(logEValue === undefined ? {} : { logEValue, logThreshold: 5.3, estimates: { dispersion: 1.4 } }), measurements: { ok: 1, nodata: 0, error: 0, consecutiveErrors: 0 } },
       reason: 'test',
       decidedAt: verdict === 'running' ? null : 1,
     }) as MetricResult;
