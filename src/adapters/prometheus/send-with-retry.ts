@@ -1,6 +1,7 @@
 import type { AxiosInstance } from 'axios';
 import { MetricsError } from '../../errors/metrics-errors.js';
 import { interpretAnswer, transportFailure, type ExchangeContext, type Success } from './classify-error.js';
+import { abortableSleep, equalJitter } from '../retry-timing.js';
 
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
@@ -27,25 +28,11 @@ export interface Exchange {
 
 /** Delay before retry `retry` (1-based). Half fixed so retries spread out, half random so clients do not sync. */
 export function backoffDelay(retry: number, baseMs: number, random: () => number): number {
-  const ceiling = baseMs * 2 ** (retry - 1);
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  return equalJitter(baseMs * 2 ** (retry - 1), random);
 }
 
 /** Sleeps on an unref'd timer (it never keeps the process alive) and stops early when aborted. */
-export const defaultSleep: Sleep = (ms, signal) =>
-  new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    timer.unref();
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+export const defaultSleep: Sleep = abortableSleep;
 
 export async function sendWithRetry(exchange: Exchange, policy: RetryPolicy, signal?: AbortSignal): Promise<Success> {
   for (let attempt = 1; ; attempt++) {
