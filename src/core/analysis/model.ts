@@ -56,7 +56,7 @@ export interface RatioMetricSpec extends MetricCommon {
 export interface HistogramMetricSpec extends MetricCommon {
   kind: 'histogram';
   queries: Record<Scope, { buckets: string }>;
-  /** Latency bounds (seconds) for the tail-exceedance tests; empty = derive from the baseline's p99 bucket. */
+  /** Latency bounds (seconds) for the tail-exceedance tests; empty = the bucket holding the baseline's p95 in the first interval. */
   bounds: number[];
   /** Relative increase of the slow share that is tolerated. */
   tolerance: number;
