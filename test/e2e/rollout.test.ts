@@ -12,6 +12,7 @@ import { loadTemplates, renderMetrics } from '../../src/templates/index.js';
 import { fleet as fixtureFleet, plan as fixturePlan } from '../fixtures/rollout.js';
 import { buildTestApp } from '../harness/app.js';
 import { manualClock } from '../harness/clock.js';
+import { rolloutPlan as plan, runToEnd } from '../fixtures/rollout-e2e.js';
 import { createTestRemote, valuesFile, type TestRemote } from '../harness/git.js';
 import { startKubeApiServer, type KubeApiServer } from '../harness/kube-api-server.js';
 import { canaryScenario, renderOpenMetrics, type MetricSeries } from '../harness/openmetrics.js';
@@ -93,35 +94,6 @@ function applyGitToClusters(): () => void {
   };
 }
 
-const plan = (app: string, version: string) => ({
-  apiVersion: 'wavegate.dev/v1alpha1',
-  kind: 'RolloutPlan',
-  spec: {
-    app,
-    version,
-    git: { repo: 'fleet', branch: 'main', path: `clusters/{cluster}/apps/${app}/values.yaml`, field: 'image.tag' },
-    workload: { namespace: app, kind: 'Deployment', name: app },
-    waves: [
-      { name: 'eu-canary', selector: { matchLabels: { region: 'eu-west' } }, maxParallel: 1, steps: [{ name: 'judge', bake: '1m', analysis: { templates: ['http-success-rate'], args: { service: app }, interval: '1m', maxDuration: '20m' } }] },
-      { name: 'aws', selector: { matchLabels: { cloud: 'aws' } }, maxParallel: '50%', steps: [{ name: 'judge', bake: '1m', analysis: { templates: ['http-success-rate'], args: { service: app }, interval: '1m', maxDuration: '20m' } }] },
-      { name: 'rest', selector: { matchExpressions: [{ key: 'env', operator: 'In', values: ['prod'] }] }, maxParallel: 2, steps: [{ name: 'judge', bake: '1m', analysis: { templates: ['http-success-rate'], args: { service: app }, interval: '1m', maxDuration: '20m' } }] },
-    ],
-    policies: { convergenceTimeout: '10m', maxStepTime: '40m' },
-  },
-});
-
-/** Drives the service like its pollers would: simulated minutes pass only while nothing converges. */
-async function runToEnd(app: App, clock: ReturnType<typeof manualClock>, id: string): Promise<Rollout> {
-  for (let i = 0; i < 3000; i++) {
-    await app.runner.poll();
-    await app.rollouts!.runner.poll();
-    const r = (await app.rollouts!.store.get(id))!;
-    if (r.status !== 'running') return r;
-    if (r.stage.kind === 'converge' || r.stage.kind === 'rollbackConverge') await new Promise((res) => setTimeout(res, 25));
-    else clock.advance(30_000);
-  }
-  throw new Error('the rollout did not finish');
-}
 
 async function submit(app: App, body: unknown) {
   return app.api.inject({ method: 'POST', url: '/api/v1/rollouts', payload: body as object, headers: { 'x-wavegate-user': 'alice' } });
