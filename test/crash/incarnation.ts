@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire, isBuiltin } from 'node:module';
 import { join, resolve, sep } from 'node:path';
+import { stopChild } from '../harness/stop-child.js';
 
 /** One wavegate process (test/harness/rollout-process.ts) as the crash test sees it. */
 export interface Incarnation {
@@ -95,13 +96,7 @@ export async function spawnIncarnation(name: string, command: string[], env: Rec
       void exited.then(({ code, signal }) => (clearTimeout(timer), reject(new Error(`${name} exited (${signal ?? code}) before '${what}':\n${stderr}`))));
     });
   await said('loaded', 30_000);
-  const gone = async (signal: NodeJS.Signals) => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.kill(signal);
-    await exited;
-    clearTimeout(force);
-  };
+  const gone = (signal: NodeJS.Signals) => stopChild(child, signal, 10_000);
   return {
     name,
     async start() {

@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { freePort } from './free-port.js';
+import { stopChild } from './stop-child.js';
 
 /**
  * A real Prometheus (the Debian package, 2.42 here) on a free 127.0.0.1 port, in a temp dir.
@@ -205,14 +206,4 @@ function track(child: ChildProcess): void {
 }
 
 /** SIGTERM, then SIGKILL after 5 s; resolves once the process is gone. */
-function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
+const kill = (child: ChildProcess): Promise<void> => stopChild(child);

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopChild } from './stop-child.js';
 
 /**
  * A real, private `redis-server` for adapter tests: its own free port on 127.0.0.1 and its own temp
@@ -122,14 +123,7 @@ async function launch(args: string[], port: number, password?: string): Promise<
   }
 }
 
-async function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await gone;
-  clearTimeout(timer);
-}
+const terminate = (child: ChildProcess): Promise<void> => stopChild(child);
 
 async function waitForPong(port: number, password: string | undefined, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { SharedClock } from '../harness/worker-process.js';
+import { stopChild } from '../harness/stop-child.js';
 
 /** A worker process (test/harness/worker-process.ts) as the test sees it. */
 export interface WorkerProcess {
@@ -36,13 +37,7 @@ export async function spawnWorker(name: string, env: Record<string, string>): Pr
       void exited.then(() => reject(new Error(`worker ${name} exited before '${what}':\n${stderr}`)));
     });
   await said('loaded');
-  const gone = async (signal: NodeJS.Signals) => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.kill(signal);
-    await exited;
-    clearTimeout(force);
-  };
+  const gone = (signal: NodeJS.Signals) => stopChild(child, signal, 10_000);
   return {
     name,
     async start(clock) {
