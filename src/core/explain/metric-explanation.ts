@@ -1,6 +1,6 @@
 import type { Analysis, MetricResult } from '../analysis/model.js';
 import { metricId } from '../judge/verdict.js';
-import { formatEValue } from './format-number.js';
+import { formatAlpha, formatEValue } from './format-number.js';
 import { isoTime } from './format-time.js';
 import { grafanaExploreUrl } from './grafana-link.js';
 import { measurementProblems } from './measurement-problems.js';
@@ -47,8 +47,7 @@ export function explainMetric(analysis: Analysis, metric: MetricResult, range: {
 /** A fixed-sample test (the final look) reports a p-value against its share of α instead of an e-value. */
 function pValueText(t: { pValue?: number; alpha?: number }): string | null {
   if (typeof t.pValue !== 'number' || typeof t.alpha !== 'number') return null;
-  const f = (p: number) => (p >= 0.001 ? p.toPrecision(2) : p.toExponential(1));
-  return `p-value ${f(t.pValue)} ${t.pValue <= t.alpha ? '≤' : '>'} α ${f(t.alpha)}`;
+  return `p-value ${formatAlpha(t.pValue)} ${t.pValue <= t.alpha ? '≤' : '>'} α ${formatAlpha(t.alpha)}`;
 }
 
 function explainTest(t: NonNullable<MetricResult['evidence']['tests']>[number]): TestExplanation {

@@ -35,6 +35,16 @@ export function formatPercent(p: number | null | undefined): string {
   return `${pct.toFixed(digits)}%`;
 }
 
+/** A p-value or α for reasons: two significant digits, exponent notation below 0.001. */
+export function formatPValue(p: number): string {
+  return p >= 0.001 ? p.toPrecision(2) : p.toExponential(1);
+}
+
+/** An event count that may be fractional (extrapolated or tempered): whole from 100 up. */
+export function formatEvents(x: number): string {
+  return x >= 100 ? x.toFixed(0) : x.toFixed(1);
+}
+
 export function safeRate(bad: number, total: number): number | null {
   return total > 0 ? bad / total : null;
 }

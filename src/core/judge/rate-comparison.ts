@@ -4,7 +4,7 @@ import { rateRatioConfidenceSequence, rateRatioLogE, REGRESSION_GRID, type Inter
 import { rateRatioFinalLook } from '../stats/rate-ratio-final-look.js';
 import { logThreshold } from './alpha.js';
 import { sumIntervals } from './interval-counts.js';
-import { safeRate } from './judgement.js';
+import { formatEvents, formatPValue, safeRate } from './judgement.js';
 
 /**
  * The sequential comparison of the canary's bad-event rate with the baseline's (STATISTICS.md, the
@@ -134,14 +134,12 @@ export function comparisonRows(cmp: RateComparison, row: { claim: string; prefix
       fired: cmp.fired && look.rejected,
       pValue: look.pValue,
       alpha: look.alpha,
-      detail: `${formatCount(look.observed)} canary ${noun}, ${formatCount(look.expected)} expected; p = ${formatP(look.pValue)} ${look.rejected ? '≤' : '>'} ${formatP(look.alpha)}`,
+      detail: `${formatEvents(look.observed)} canary ${noun}, ${formatEvents(look.expected)} expected; p = ${formatPValue(look.pValue)} ${look.rejected ? '≤' : '>'} ${formatPValue(look.alpha)}`,
     });
   }
   return rows;
 }
 
-export const formatP = (p: number) => (p >= 0.001 ? p.toPrecision(2) : p.toExponential(1));
-export const formatCount = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
 /** Events still missing before either arm reaches `minEvents` requests (empty when enough). */
 export function missingEvents(totals: IntervalCounts, minEvents: number): Record<string, number> {

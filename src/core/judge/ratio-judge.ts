@@ -2,10 +2,10 @@ import type { Evidence, Measurement, RatioMetricSpec } from '../analysis/model.j
 import { gammaPoissonOneSidedLogBF } from '../stats/poisson-burn.js';
 import { logThreshold } from './alpha.js';
 import { complement, okData, toIntervalCounts } from './interval-counts.js';
-import { formatPercent, formatRatio, type JudgeContext, type MetricJudgement } from './judgement.js';
+import { formatEvents, formatPercent, formatPValue, formatRatio, type JudgeContext, type MetricJudgement } from './judgement.js';
 import { measurementHealth, unmeasurableReason } from './measurement-health.js';
 import { DEFAULT_PHI, poissonUpperBound } from './poisson-bound.js';
-import { comparisonRows, compareRates, formatCount, formatP, MAX_DISPERSION, MIN_INFORMATIVE_INTERVALS, missingEvents } from './rate-comparison.js';
+import { comparisonRows, compareRates, MAX_DISPERSION, MIN_INFORMATIVE_INTERVALS, missingEvents } from './rate-comparison.js';
 
 /**
  * A ratio metric (bad/total per scope): the relative test of canary vs baseline, plus an optional
@@ -48,7 +48,7 @@ export function judgeRatio(spec: RatioMetricSpec, measurements: readonly Measure
   const band = `${formatRatio(rel.lower)}–${formatRatio(rel.upper)}`;
   if (rel.fired && rel.logEValue < rel.logThreshold && rel.finalLook) {
     const look = rel.finalLook;
-    return { verdict: 'fail', evidence, reason: `${rates} (${rel.ratio === null ? 'ratio n/a' : formatRatio(rel.ratio)}): at the planned end, ${formatCount(look.observed)} canary bad events where ${formatCount(look.expected)} were expected at ${formatRatio(spec.tolerance)} — p = ${formatP(look.pValue)} ≤ ${formatP(look.alpha)}` };
+    return { verdict: 'fail', evidence, reason: `${rates} (${rel.ratio === null ? 'ratio n/a' : formatRatio(rel.ratio)}): at the planned end, ${formatEvents(look.observed)} canary bad events where ${formatEvents(look.expected)} were expected at ${formatRatio(spec.tolerance)} — p = ${formatPValue(look.pValue)} ≤ ${formatPValue(look.alpha)}` };
   }
   if (rel.fired) {
     return { verdict: 'fail', evidence, reason: `${rates} (${rel.ratio === null ? 'ratio n/a' : formatRatio(rel.ratio)}, interval ${band}): above ${formatRatio(spec.tolerance)} with evidence e^${rel.logEValue.toFixed(1)} ≥ e^${rel.logThreshold.toFixed(1)}` };
