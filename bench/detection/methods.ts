@@ -60,7 +60,7 @@ function oracleFor(s: Scenario): JudgeFactory | null {
 export function methods(specs: MetricSpec[]): Method[] {
   const wavegate = wavegateJudge(specs);
   return [
-    { id: 'wavegate', label: 'wavegate', role: 'wavegate', settings: 'shipped http-success-rate + http-latency templates (tolerance 1, passBelow 1.5, maxRate 5%; latency tail at the baseline\'s p95 bucket, p99 ≤ 1 s, distribution test), α = 0.01, checked every minute, exact final look at the budget\'s end, the hour before the rollout as the error history', factory: () => wavegate },
+    { id: 'wavegate', label: 'wavegate', role: 'wavegate', settings: 'shipped http-success-rate + http-latency templates (tolerance 1, passBelow 1.5, maxRate 5%; latency tail at the baseline\'s p95 bucket, p99 ≤ 1 s, distribution test), α = 0.01, checked every minute, exact final look at the budget\'s end, the three hours before the rollout as the error history', factory: () => wavegate },
     { id: 'flagger', label: 'Flagger (threshold 5)', role: 'peer', settings: 'request-success-rate ≥ 99% (95% where the baseline fails > 1%), request-duration p99 ≤ 500 ms, interval 1m, threshold 5 (docs)', factory: (s) => flagger(s, 5) },
     { id: 'flagger-default', label: 'Flagger (threshold 1)', role: 'peer', settings: 'as above with threshold unset (Flagger\'s default: 1)', factory: (s) => flagger(s, 1) },
     { id: 'argo', label: 'Argo Rollouts (failureLimit 3)', role: 'peer', settings: 'successCondition result[0] >= 0.99 (0.95 where the baseline fails > 1%) and p99 result[0] <= 0.5, interval 1m, count = budget, failureLimit 3 (docs example)', factory: (s) => argoJudge(argoMetrics(s, 3)) },

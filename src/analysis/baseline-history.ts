@@ -4,14 +4,19 @@ import type { Analysis, Counts } from '../core/analysis/model.js';
 import { metricId } from '../core/judge/verdict.js';
 import { WavegateError } from '../errors/wavegate-error.js';
 
-/** How far back the history reaches: an hour, at least 12 and at most 240 intervals. */
-export const HISTORY_SPAN_MS = 3_600_000;
+/**
+ * How far back the history reaches: three hours, at least 12 and at most 240 intervals. Three hours
+ * of one-minute intervals give the dispersion estimate 180 degrees of freedom: its noise on a
+ * healthy service halves against one hour (the 90th percentile of φ falls from 1.32 to 1.17), which
+ * is evidence every healthy analysis no longer throws away (docs/judgment.md, fourth run).
+ */
+export const HISTORY_SPAN_MS = 3 * 3_600_000;
 const MIN_INTERVALS = 12;
 const MAX_INTERVALS = 240;
 
 /**
- * The baseline's bad/total counts per interval over the hour before an analysis started, per ratio
- * metric — two range queries each, on the metric's own baseline queries, stepped by the analysis
+ * The baseline's bad/total counts per interval over the three hours before an analysis started, per
+ * ratio metric — two range queries each, on the metric's own baseline queries, stepped by the analysis
  * interval so every step is one interval's `increase()`. Before the canary starts the baseline serves
  * the service's traffic, so this is how bursty its errors are without a canary: the dispersion
  * guard then knows it from the first tick instead of learning it over the analysis (docs/judgment.md).

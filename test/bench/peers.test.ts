@@ -96,11 +96,11 @@ describe("Argo Rollouts' measurements and limits", () => {
         { metric: 'l', template: 't', start: 0, end: 1, phase: 'ok' as const, queries: [], data: { kind: 'histogram' as const, canary: { le: [0.1, Infinity], cumulative: [100, 100] }, baseline: { le: [0.1, Infinity], cumulative: [900, 900] } } },
       ],
     });
-    const j = make({ budgetMinutes: 3, hourBefore: () => [] });
+    const j = make({ budgetMinutes: 3, historyBefore: () => [] });
     expect(j.observe(tick(1, 5))).toBeNull();
     expect(j.observe(tick(2, 0))).toBeNull();
     expect(j.observe(tick(3, 5))).toEqual({ outcome: 'rollback', atMinute: 3 });
-    const ok = make({ budgetMinutes: 2, hourBefore: () => [] });
+    const ok = make({ budgetMinutes: 2, historyBefore: () => [] });
     expect(ok.observe(tick(1, 0))).toBeNull();
     expect(ok.observe(tick(2, 1))).toEqual({ outcome: 'promote', atMinute: 2 });
   });

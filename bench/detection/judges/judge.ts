@@ -23,6 +23,6 @@ export type JudgeFactory = (ctx: JudgeStart) => Judge;
 
 export interface JudgeStart {
   budgetMinutes: number;
-  /** The service's error counts per minute over the hour before the rollout (for methods that read it). */
-  hourBefore: () => Counts[];
+  /** The service's error counts per minute over the three hours before the rollout (for methods that read it). */
+  historyBefore: () => Counts[];
 }

@@ -30,7 +30,7 @@ export function shippedSpecs(): MetricSpec[] {
 const OUTCOME = { fail: 'rollback', pass: 'promote', inconclusive: 'inconclusive' } as const;
 
 export function wavegateJudge(specs: MetricSpec[]): JudgeFactory {
-  return ({ budgetMinutes, hourBefore }) => {
+  return ({ budgetMinutes, historyBefore }) => {
     const request: AnalysisRequest = {
       templates: TEMPLATES,
       args: { service: 'bench' },
@@ -40,8 +40,8 @@ export function wavegateJudge(specs: MetricSpec[]): JudgeFactory {
       maxDurationMs: budgetMinutes * INTERVAL_MS,
       alpha: WAVEGATE_ALPHA,
     };
-    // What AnalysisService stores at the first tick (readBaselineHistory): the ratio metrics' hour before.
-    const history = hourBefore();
+    // What AnalysisService stores at the first tick (readBaselineHistory): the ratio metrics' three hours before.
+    const history = historyBefore();
     const baselineHistory = Object.fromEntries(specs.filter((s) => s.kind === 'ratio').map((s) => [metricId(s), history]));
     let analysis: Analysis = { ...newAnalysis({ id: 'bench', request, specs, now: 0 }), baselineHistory };
     const judge: Judge = {

@@ -8,7 +8,7 @@ import type { MetricSpec } from '../../../src/core/analysis/model.js';
 import type { Decision, Judge } from '../judges/judge.js';
 import { methods } from '../methods.js';
 import type { Scenario } from '../scenario.js';
-import { hourBefore } from '../sim/hour-before.js';
+import { historyBefore } from '../sim/history-before.js';
 import { rolloutTicks, runSeed, type MetricNames } from '../sim/traffic.js';
 
 /** Per method: outcome code and minute, run by run. Codes: 0 none, 1 rollback, 2 promote, 3 inconclusive. */
@@ -25,8 +25,8 @@ export function runChunk(s: Scenario, specs: MetricSpec[], from: number, to: num
     .filter((m): m is { id: string; role: typeof m.role; factory: NonNullable<typeof m.factory> } => m.factory !== null);
   const result: ChunkResult = Object.fromEntries(active.map((m) => [m.id, { outcome: [], minute: [] }]));
   for (let run = from; run < to; run++) {
-    const before = lazy(() => hourBefore(s, run, names));
-    const judges: Array<{ id: string; role: string; judge: Judge; decision: Decision | null }> = active.map((m) => ({ id: m.id, role: m.role, judge: m.factory({ budgetMinutes: s.budgetMinutes, hourBefore: before }), decision: null }));
+    const before = lazy(() => historyBefore(s, run, names));
+    const judges: Array<{ id: string; role: string; judge: Judge; decision: Decision | null }> = active.map((m) => ({ id: m.id, role: m.role, judge: m.factory({ budgetMinutes: s.budgetMinutes, historyBefore: before }), decision: null }));
     const horizon = s.budgetMinutes + 6;
     const oracleHorizon = 4 * s.budgetMinutes;
     for (const tick of rolloutTicks(s, runSeed(s.id, run), names)) {

@@ -226,8 +226,8 @@ export interface Analysis {
   measurements: Measurement[];
   abort?: { at: number; reason: string; by?: string };
   /**
-   * Per ratio metric (`template/name`): the baseline's counts per interval over the hour before the
-   * analysis started, read once at its first tick — how bursty the service's errors are without a
+   * Per ratio metric (`template/name`): the baseline's counts per interval over the three hours
+   * before the analysis started, read once at its first tick — how bursty the service's errors are without a
    * canary, for the dispersion guard. Absent until read; a metric whose history could not be read
    * has none (the guard then learns from the analysis alone).
    */

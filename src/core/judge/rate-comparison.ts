@@ -28,8 +28,9 @@ export interface RateComparison {
   /** The dispersion φ the evidence was divided by (1 = independent bad events). */
   dispersion: number;
   /**
-   * The evidence crossed its threshold but came from fewer than MIN_INFORMATIVE_INTERVALS intervals,
-   * so it may be one burst: not a fail yet, and never a pass.
+   * The evidence crossed its threshold but came from fewer than MIN_INFORMATIVE_INTERVALS intervals
+   * and no precise history measured the dispersion, so it may be one burst: not a fail yet, and never
+   * a pass.
    */
   heldBack: boolean;
 }
@@ -41,7 +42,7 @@ export interface RateComparisonOptions {
   tolerance: number;
   /** The analysis's planned last tick: run the fixed-sample look. */
   final?: boolean;
-  /** The baseline's counts per interval before the analysis started, oldest first (dispersion). */
+  /** The baseline's counts per interval before the analysis started, oldest first (dispersion, and whether one interval may fail). */
   history?: ReadonlyArray<{ n: number; x: number }>;
 }
 
@@ -55,8 +56,10 @@ export interface RateComparisonOptions {
 export const FINAL_LOOK_SHARE = 0.6;
 
 /**
- * Bad events must have been seen in this many intervals before the test may fire: one interval
- * cannot show its own dispersion, and a burst inside it would otherwise count as independent evidence.
+ * Bad events must have been seen in this many intervals before the test may fire, unless the history
+ * before the analysis is precise: one interval cannot show its own dispersion, and a burst inside it
+ * would otherwise count as independent evidence. A precise history has measured the dispersion
+ * already, so there the evidence of the first interval is tempered like any other.
  */
 export const MIN_INFORMATIVE_INTERVALS = 2;
 
@@ -69,36 +72,56 @@ const PRECISE_HISTORY = 30;
 /**
  * Overdispersion guard (docs/statistics.md, "Bursts"): the evidence is divided by φ, the largest of
  * three Pearson dispersions — the canary/baseline split's, the baseline's burstiness during the
- * analysis, and its burstiness over the hour before (`history`, so it is known from the first tick).
+ * analysis, and its burstiness over the hours before (`history`, so it is known from the first tick).
  * The first two rest on a few intervals and count only where significant (dispersion.ts,
- * `significantPhi`). The hour before holds enough intervals to be used as measured — which also
+ * `significantPhi`). A precise history holds enough intervals to be used as measured — which also
  * catches the mild overdispersion of Prometheus' extrapolated counts (`increase()` over a window
  * holding fewer scrapes than it spans: ≈ 4/3 for 1m at 15 s), too mild for a gate to notice — and
- * is estimated robustly, so an incident in that hour cannot blind the analysis. Each source stands
- * alone: a quiet hour does not dilute bursts seen during the analysis.
+ * is estimated robustly, so an incident in those hours cannot blind the analysis. Each source stands
+ * alone: a quiet history does not dilute bursts seen during the analysis.
  */
-export function dispersionOf(intervals: readonly IntervalCounts[], history: ReadonlyArray<{ n: number; x: number }> = [], gate = 0.01): number {
+export function dispersionOf(intervals: readonly IntervalCounts[], history: ReadonlyArray<{ n: number; x: number }> = [], gate = DISPERSION_GATE): number {
+  return combinedDispersion(intervals, historyDispersion(history, gate), gate);
+}
+
+/** The significance level at which the dispersion seen in few intervals counts (dispersion.ts). */
+const DISPERSION_GATE = 0.01;
+
+function combinedDispersion(intervals: readonly IntervalCounts[], history: HistoryDispersion, gate: number): number {
   const split = significantPhi(splitDispersion(intervals), gate);
   const during = significantPhi(temporalDispersion(intervals.map((iv) => ({ n: iv.nA, x: iv.xA }))), gate);
-  const hour = temporalDispersion(history, { robust: true });
-  const before = hour.df >= PRECISE_HISTORY ? hour.phi : significantPhi(hour, gate);
-  return Math.min(MAX_DISPERSION, Math.max(1, split, during, before));
+  return Math.min(MAX_DISPERSION, Math.max(1, split, during, history.phi));
+}
+
+interface HistoryDispersion {
+  phi: number;
+  /** Enough intervals to use φ as measured, and to let one interval fail the canary. */
+  precise: boolean;
+}
+
+/** The robust dispersion of the history: as measured when it is precise, else only where significant. */
+function historyDispersion(history: ReadonlyArray<{ n: number; x: number }>, gate: number): HistoryDispersion {
+  const e = temporalDispersion(history, { robust: true });
+  const precise = e.df >= PRECISE_HISTORY;
+  return { phi: precise ? e.phi : significantPhi(e, gate), precise };
 }
 
 export function compareRates(intervals: readonly IntervalCounts[], opts: RateComparisonOptions): RateComparison {
   const totals = sumIntervals(intervals);
-  const phi = dispersionOf(intervals, opts.history);
+  const past = historyDispersion(opts.history ?? [], DISPERSION_GATE);
+  const phi = combinedDispersion(intervals, past, DISPERSION_GATE);
   const tempered = temper(intervals, phi);
   const mixtureAlpha = opts.alpha * (1 - FINAL_LOOK_SHARE);
   const logE = rateRatioLogE(tempered, { rNull: opts.tolerance, grid: REGRESSION_GRID });
   const threshold = logThreshold(mixtureAlpha);
   const cs = rateRatioConfidenceSequence(tempered, opts.alpha);
   const informative = intervals.filter((iv) => iv.xA + iv.xB > 0 && iv.nA > 0 && iv.nB > 0).length;
+  const needed = past.precise ? 1 : MIN_INFORMATIVE_INTERVALS;
   const finalLook = opts.final ? lookAtTheEnd(intervals, phi, opts) : null;
   const crossed = logE >= threshold || (finalLook?.rejected ?? false);
   return {
-    fired: crossed && informative >= MIN_INFORMATIVE_INTERVALS,
-    heldBack: crossed && informative < MIN_INFORMATIVE_INTERVALS,
+    fired: crossed && informative >= needed,
+    heldBack: crossed && informative < needed,
     finalLook,
     dispersion: phi,
     logEValue: logE,

@@ -104,7 +104,7 @@ describe('ratio judge', () => {
     expect(j.evidence.tests![0]!.fired).toBe(false);
   });
 
-  it('divides the evidence by the dispersion of a bursty hour before the analysis', () => {
+  it('divides the evidence by the dispersion of a bursty history before the analysis', () => {
     const ms = steady(6, 9, 27);
     const calm = Array.from({ length: 60 }, () => ({ total: 6000, bad: 30 }));
     const bursty = Array.from({ length: 60 }, (_, i) => ({ total: 6000, bad: i % 6 === 0 ? 150 : 6 }));
@@ -227,6 +227,34 @@ describe('evidence from a single interval', () => {
     expect(judgeRatio(spec, ms, running).verdict).toBe('fail');
   });
 
+  describe('once a history of at least 30 intervals has measured the dispersion', () => {
+    const spec = ratioSpec();
+    // 10% of the traffic at 3× the baseline's 0.5%: evidence far past the threshold in one minute.
+    const first = [ratioMeasurement(spec, 0, { total: 600, bad: 9 * 3 }, { total: 5400, bad: 27 })];
+    const calm = (length: number) => Array.from({ length }, (_, i) => ({ total: 6000, bad: 27 + (i % 7) }));
+
+    it('fails a clear regression in its first interval', () => {
+      expect(judgeRatio(spec, first, running).verdict).toBe('running');
+      const j = judgeRatio(spec, first, { ...running, history: calm(180) });
+      expect(j.verdict).toBe('fail');
+      expect(j.evidence.estimates!.dispersion).toBeLessThan(1.3);
+    });
+
+    it('but not with a shorter history, which cannot be used as measured', () => {
+      const j = judgeRatio(spec, first, { ...running, history: calm(29) });
+      expect(j.verdict).toBe('running');
+      expect(j.reason).toMatch(/single interval/);
+    });
+
+    it('and a bursty history tempers that interval like any other: the same counts are not enough', () => {
+      const bursty = Array.from({ length: 180 }, (_, i) => ({ total: 6000, bad: i % 6 === 0 ? 150 : 6 }));
+      const j = judgeRatio(spec, first, { ...running, history: bursty });
+      expect(j.evidence.estimates!.dispersion).toBeGreaterThan(10);
+      expect(j.verdict).toBe('running');
+      expect(j.reason).not.toMatch(/single interval/);
+    });
+  });
+
   it('holds back a burn seen in one interval, and never passes it', () => {
     const spec = burnSpec();
     const j = judgeBurnRate(spec, [burnMeasurement(spec, 0, { total: 1000, bad: 1000 })], final);
@@ -234,12 +262,12 @@ describe('evidence from a single interval', () => {
   });
 });
 
-describe('ratio judge with the hour before the analysis', () => {
+describe('ratio judge with the history before the analysis', () => {
   const spec = ratioSpec();
   const regression = Array.from({ length: 15 }, (_, i) => ratioMeasurement(spec, i, { total: 600, bad: 6 }, { total: 5400, bad: 27 }));
   const calm = Array.from({ length: 60 }, (_, i) => ({ total: 6000, bad: 27 + (i % 7) }));
 
-  it('one incident minute in that hour does not blind the analysis: a clear 2× regression still fails', () => {
+  it('one incident minute in that history does not blind the analysis: a clear 2× regression still fails', () => {
     const incident = calm.map((c, i) => (i === 40 ? { total: 6000, bad: 1800 } : c));
     const j = judgeRatio(spec, regression, { ...final, history: incident });
     expect(j.verdict).toBe('fail');
