@@ -3,7 +3,7 @@ import { splitAlpha } from '../judge/alpha.js';
 import { judgeMetric } from '../judge/judge-metric.js';
 import { DEFAULT_CONSECUTIVE_ERROR_LIMIT } from '../judge/measurement-health.js';
 import type { Analysis, AnalysisRequest, Measurement, MetricResult, MetricSpec } from './model.js';
-import { lastTickEnd } from './schedule.js';
+import { lastTickEnd, tickCount } from './schedule.js';
 
 export interface AdvanceOptions {
   scoring?: ScoringPolicy;
@@ -53,13 +53,14 @@ export function advance(analysis: Analysis, tickEnd: number, measurements: reado
   const final = tickEnd >= lastTickEnd(analysis.request);
   const alpha = splitAlpha(analysis.request.alpha, analysis.specs.length);
   const limit = opts.consecutiveErrorLimit ?? DEFAULT_CONSECUTIVE_ERROR_LIMIT;
+  const plannedTicks = tickCount(analysis.request);
 
   const metrics = analysis.specs.map((spec, i): MetricResult => {
     const previous = analysis.metrics[i]!;
     if (previous.verdict !== 'running') return previous;
     const own = all.filter((m) => m.template === spec.template && m.metric === spec.name);
     const history = analysis.baselineHistory?.[metricId(spec)];
-    const j = judgeMetric(spec, own, { alpha, final, consecutiveErrorLimit: limit, ...(history ? { history } : {}) });
+    const j = judgeMetric(spec, own, { alpha, final, plannedTicks, consecutiveErrorLimit: limit, ...(history ? { history } : {}) });
     return { ...previous, verdict: j.verdict, evidence: j.evidence, reason: j.reason, decidedAt: j.verdict === 'running' ? null : tickEnd };
   });
   const combined = combineVerdict(metrics, opts.scoring ?? DEFAULT_SCORING);

@@ -27,7 +27,7 @@ export function judgeHistogram(spec: HistogramMetricSpec, measurements: readonly
   const nTests = bounds.length + spec.quantileBounds.length + (spec.distributionTest ? 1 : 0);
   const alpha = splitAlpha(ctx.alpha, Math.max(1, nTests));
 
-  const tails = bounds.map((bound) => tailTest(data, bound, spec.tolerance, alpha, ctx.final));
+  const tails = bounds.map((bound) => tailTest(data, bound, spec.tolerance, alpha, ctx));
   // Like the tail tests (rate-comparison.ts), no test may fail on one interval's data alone.
   const enoughIntervals = data.length >= MIN_INFORMATIVE_INTERVALS;
   const quantiles = spec.quantileBounds.map((qb) => quantileTest(data, qb, alpha)).map((q) => ({ ...q, fired: q.fired && enoughIntervals }));
@@ -63,7 +63,7 @@ export function judgeHistogram(spec: HistogramMetricSpec, measurements: readonly
 
   const fired = tests.find((t) => t.fired);
   if (fired) {
-    // A final-look row carries its p-value in the detail; the others their e-value.
+    // An exact-look row carries its p-value in the detail; the others their e-value.
     const strength = fired.pValue !== undefined ? '' : `; evidence e^${fired.logEValue!.toFixed(1)} ≥ e^${fired.logThreshold!.toFixed(1)}`;
     return { verdict: 'fail', evidence, reason: `${fired.name} is violated (${fired.detail})${strength}` };
   }
@@ -106,13 +106,13 @@ function derivedBounds(data: readonly HistogramData[]): number[] {
   return le === undefined ? [] : [le];
 }
 
-function tailTest(data: readonly HistogramData[], bound: number, tolerance: number, alpha: number, final: boolean) {
+function tailTest(data: readonly HistogramData[], bound: number, tolerance: number, alpha: number, ctx: JudgeContext) {
   const intervals: IntervalCounts[] = data.map((d) => {
     const a = slowCount(d.baseline.le, d.baseline.cumulative, bound);
     const b = slowCount(d.canary.le, d.canary.cumulative, bound);
     return { nA: a.total, xA: a.slow, nB: b.total, xB: b.slow };
   });
-  return { bound, cmp: compareRates(intervals, { alpha, tolerance, final }) };
+  return { bound, cmp: compareRates(intervals, { alpha, tolerance, final: ctx.final, ...(ctx.plannedTicks ? { plannedLooks: ctx.plannedTicks } : {}) }) };
 }
 
 function quantileTest(data: readonly HistogramData[], qb: { quantile: number; maxSeconds: number }, alpha: number) {

@@ -6,6 +6,8 @@ export interface JudgeContext {
   alpha: number;
   /** True on the last tick: a metric still running must settle now (pass or inconclusive). */
   final: boolean;
+  /** Ticks planned for the whole analysis (its exact looks spend α over them); unknown = look at the end only. */
+  plannedTicks?: number;
   consecutiveErrorLimit: number;
   /**
    * The baseline's counts per interval before the analysis started, oldest first (ratio metrics):

@@ -1,7 +1,7 @@
 import type { Evidence } from '../analysis/model.js';
 import { significantPhi, splitDispersion, temper, temporalDispersion } from '../stats/dispersion.js';
 import { rateRatioConfidenceSequence, rateRatioLogE, REGRESSION_GRID, type IntervalCounts } from '../stats/rate-ratio.js';
-import { rateRatioFinalLook } from '../stats/rate-ratio-final-look.js';
+import { rateRatioLooks, type RateRatioLook } from '../stats/rate-ratio-looks.js';
 import { logThreshold } from './alpha.js';
 import { sumIntervals } from './interval-counts.js';
 import { formatEvents, formatPValue, safeRate } from './judgement.js';
@@ -12,12 +12,12 @@ import { formatEvents, formatPValue, safeRate } from './judgement.js';
  * analysis can follow Flagger or Argo Rollouts through their weight steps.
  */
 export interface RateComparison {
-  /** The mixture crossed its threshold, or the final look rejected: the canary's rate is above tolerance × baseline. */
+  /** The mixture crossed its threshold, or an exact look rejected: the canary's rate is above tolerance × baseline. */
   fired: boolean;
   logEValue: number;
   logThreshold: number;
-  /** The fixed-sample look at the planned end (only on the final tick). */
-  finalLook: { pValue: number; alpha: number; rejected: boolean; observed: number; expected: number } | null;
+  /** The exact looks with error spending (null when the analysis's looks are not planned and this is not its end). */
+  look: (RateRatioLook & { looks: number | null }) | null;
   /** Anytime-valid (1−α) interval for canary rate / baseline rate. */
   lower: number;
   upper: number;
@@ -36,24 +36,25 @@ export interface RateComparison {
 }
 
 export interface RateComparisonOptions {
-  /** The test's whole α: the mixture gets (1 − FINAL_LOOK_SHARE) of it, the final look the rest. */
+  /** The test's whole α: the mixture gets (1 − EXACT_LOOKS_SHARE) of it, the exact looks the rest. */
   alpha: number;
   /** Null hypothesis: ratio ≤ tolerance. */
   tolerance: number;
-  /** The analysis's planned last tick: run the fixed-sample look. */
+  /** The analysis's planned last tick: the exact look may spend what is left of its α. */
   final?: boolean;
+  /** Ticks planned for the whole analysis: the exact looks spend α over them. Without it they look at the end only. */
+  plannedLooks?: number;
   /** The baseline's counts per interval before the analysis started, oldest first (dispersion, and whether one interval may fail). */
   history?: ReadonlyArray<{ n: number; x: number }>;
 }
 
 /**
- * Share of the test's α spent on one exact test at the planned end (rate-ratio-final-look.ts). The
- * mixture keeps the rest and may fail the canary at any tick. Measured (experiment `horizon`): from
- * 20% to 60% the power within the budget rises on every error regression (2× at 10 req/s: 97.0% →
- * 98.2%; 3× from 0.1%: 83% → 89%) while the median time to detect moves by a minute; at 80% the
- * medians slip by another for a few tenths of a percent more power.
+ * Share of the test's α spent on the exact looks (rate-ratio-looks.ts); the anytime-valid mixture
+ * keeps the rest, so the test stays valid at a look nobody planned. Measured (experiment
+ * `spending`): the exact looks reach the verdict of a 2× regression three minutes before the
+ * mixture does, at more power within the budget.
  */
-export const FINAL_LOOK_SHARE = 0.6;
+export const EXACT_LOOKS_SHARE = 0.8;
 
 /**
  * Bad events must have been seen in this many intervals before the test may fire, unless the history
@@ -111,18 +112,18 @@ export function compareRates(intervals: readonly IntervalCounts[], opts: RateCom
   const past = historyDispersion(opts.history ?? [], DISPERSION_GATE);
   const phi = combinedDispersion(intervals, past, DISPERSION_GATE);
   const tempered = temper(intervals, phi);
-  const mixtureAlpha = opts.alpha * (1 - FINAL_LOOK_SHARE);
+  const mixtureAlpha = opts.alpha * (1 - EXACT_LOOKS_SHARE);
   const logE = rateRatioLogE(tempered, { rNull: opts.tolerance, grid: REGRESSION_GRID });
   const threshold = logThreshold(mixtureAlpha);
   const cs = rateRatioConfidenceSequence(tempered, opts.alpha);
   const informative = intervals.filter((iv) => iv.xA + iv.xB > 0 && iv.nA > 0 && iv.nB > 0).length;
   const needed = past.precise ? 1 : MIN_INFORMATIVE_INTERVALS;
-  const finalLook = opts.final ? lookAtTheEnd(intervals, phi, opts) : null;
-  const crossed = logE >= threshold || (finalLook?.rejected ?? false);
+  const look = opts.plannedLooks !== undefined || opts.final ? exactLooks(intervals, phi, opts) : null;
+  const crossed = logE >= threshold || (look?.rejected ?? false);
   return {
     fired: crossed && informative >= needed,
     heldBack: crossed && informative < needed,
-    finalLook,
+    look,
     dispersion: phi,
     logEValue: logE,
     logThreshold: threshold,
@@ -135,34 +136,39 @@ export function compareRates(intervals: readonly IntervalCounts[], opts: RateCom
   };
 }
 
-function lookAtTheEnd(intervals: readonly IntervalCounts[], phi: number, opts: RateComparisonOptions) {
-  const alpha = opts.alpha * FINAL_LOOK_SHARE;
-  const look = rateRatioFinalLook(intervals, { rNull: opts.tolerance, phi });
-  return { ...look, alpha, rejected: look.pValue <= alpha };
+function exactLooks(intervals: readonly IntervalCounts[], phi: number, opts: RateComparisonOptions) {
+  const looks = opts.plannedLooks ?? null;
+  const schedule = { looks: looks ?? Infinity, final: opts.final ?? false };
+  return { ...rateRatioLooks(intervals, { rNull: opts.tolerance, phi, alpha: opts.alpha * EXACT_LOOKS_SHARE, schedule }), looks };
 }
 
 type TestRow = NonNullable<Evidence['tests']>[number];
 
 /**
- * A comparison as evidence rows: the sequential mixture (e-value against its threshold) and, on the
- * final tick, the fixed-sample look (a p-value against its share of α, not an e-value).
+ * A comparison as evidence rows: the sequential mixture (e-value against its threshold) and the
+ * exact looks (the latest look's p-value against what it may spend, not an e-value).
  */
 export function comparisonRows(cmp: RateComparison, row: { claim: string; prefix?: string; detail?: string; noun?: string }): TestRow[] {
   const { claim, prefix = '', detail, noun = 'bad events' } = row;
   const rows: TestRow[] = [{ name: `${prefix}${claim}`, logEValue: cmp.logEValue, logThreshold: cmp.logThreshold, fired: cmp.fired && cmp.logEValue >= cmp.logThreshold, ...(detail ? { detail } : {}) }];
-  const look = cmp.finalLook;
+  const look = cmp.look;
   if (look) {
     rows.push({
-      name: `final look: ${claim} (exact test at the planned end)`,
+      name: `exact looks: ${claim} (α spent over the planned looks)`,
       fired: cmp.fired && look.rejected,
       pValue: look.pValue,
       alpha: look.alpha,
-      detail: `${formatEvents(look.observed)} canary ${noun}, ${formatEvents(look.expected)} expected; p = ${formatPValue(look.pValue)} ${look.rejected ? '≤' : '>'} ${formatPValue(look.alpha)}`,
+      detail: `${lookName(look)}: ${formatEvents(look.observed)} canary ${noun}, ${formatEvents(look.expected)} expected; p = ${formatPValue(look.pValue)} ${look.rejected ? '≤' : '>'} ${formatPValue(look.alpha)}`,
     });
   }
   return rows;
 }
 
+
+/** "look 7 of 15", or "the final look" when the looks were not planned. */
+export function lookName(look: { look: number; looks: number | null }): string {
+  return look.looks === null ? 'the final look' : `look ${look.look} of ${look.looks}`;
+}
 
 /** Events still missing before either arm reaches `minEvents` requests (empty when enough). */
 export function missingEvents(totals: IntervalCounts, minEvents: number): Record<string, number> {

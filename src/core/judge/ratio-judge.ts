@@ -5,7 +5,7 @@ import { complement, okData, toIntervalCounts } from './interval-counts.js';
 import { formatEvents, formatPercent, formatPValue, formatRatio, type JudgeContext, type MetricJudgement } from './judgement.js';
 import { measurementHealth, unmeasurableReason } from './measurement-health.js';
 import { DEFAULT_PHI, poissonUpperBound } from './poisson-bound.js';
-import { comparisonRows, compareRates, MAX_DISPERSION, MIN_INFORMATIVE_INTERVALS, missingEvents } from './rate-comparison.js';
+import { comparisonRows, compareRates, lookName, MAX_DISPERSION, MIN_INFORMATIVE_INTERVALS, missingEvents } from './rate-comparison.js';
 
 /**
  * A ratio metric (bad/total per scope): the relative test of canary vs baseline, plus an optional
@@ -21,7 +21,7 @@ export function judgeRatio(spec: RatioMetricSpec, measurements: readonly Measure
   const absAlpha = ctx.alpha * 0.1;
 
   const history = (ctx.history ?? []).map((c) => orient(c)).map((c) => ({ n: c.total, x: c.bad }));
-  const rel = compareRates(intervals, { alpha: testAlpha, tolerance: spec.tolerance, final: ctx.final, history });
+  const rel = compareRates(intervals, { alpha: testAlpha, tolerance: spec.tolerance, final: ctx.final, history, ...(ctx.plannedTicks ? { plannedLooks: ctx.plannedTicks } : {}) });
   const abs = spec.maxRate === undefined ? null : absoluteBound(rel.totals.xB, rel.totals.nB, spec.maxRate, absAlpha, intervals.length >= MIN_INFORMATIVE_INTERVALS);
   const missing = missingEvents(rel.totals, spec.minEvents);
 
@@ -46,9 +46,9 @@ export function judgeRatio(spec: RatioMetricSpec, measurements: readonly Measure
 
   const rates = `canary ${formatPercent(rel.canaryRate)} vs baseline ${formatPercent(rel.baselineRate)}`;
   const band = `${formatRatio(rel.lower)}–${formatRatio(rel.upper)}`;
-  if (rel.fired && rel.logEValue < rel.logThreshold && rel.finalLook) {
-    const look = rel.finalLook;
-    return { verdict: 'fail', evidence, reason: `${rates} (${rel.ratio === null ? 'ratio n/a' : formatRatio(rel.ratio)}): at the planned end, ${formatEvents(look.observed)} canary bad events where ${formatEvents(look.expected)} were expected at ${formatRatio(spec.tolerance)} — p = ${formatPValue(look.pValue)} ≤ ${formatPValue(look.alpha)}` };
+  if (rel.fired && rel.logEValue < rel.logThreshold && rel.look) {
+    const look = rel.look;
+    return { verdict: 'fail', evidence, reason: `${rates} (${rel.ratio === null ? 'ratio n/a' : formatRatio(rel.ratio)}): at ${lookName(look)}, ${formatEvents(look.observed)} canary bad events where ${formatEvents(look.expected)} were expected at ${formatRatio(spec.tolerance)} — p = ${formatPValue(look.pValue)} ≤ ${formatPValue(look.alpha)}` };
   }
   if (rel.fired) {
     return { verdict: 'fail', evidence, reason: `${rates} (${rel.ratio === null ? 'ratio n/a' : formatRatio(rel.ratio)}, interval ${band}): above ${formatRatio(spec.tolerance)} with evidence e^${rel.logEValue.toFixed(1)} ≥ e^${rel.logThreshold.toFixed(1)}` };

@@ -36,7 +36,7 @@ export function binomialSumUpperTail(parts: readonly BinomialPart[], x: number):
 }
 
 /** The pmf of Bin(m, θ) from its mode outwards, cut at CUT × the mode's mass: [offset, values]. */
-function binomialPmf(m: number, theta: number): { offset: number; values: Float64Array } {
+export function binomialPmf(m: number, theta: number): { offset: number; values: Float64Array } {
   const mode = Math.min(m, Math.floor((m + 1) * theta));
   const lnMode = lnGamma(m + 1) - lnGamma(mode + 1) - lnGamma(m - mode + 1) + mode * Math.log(theta) + (m - mode) * Math.log1p(-theta);
   const odds = theta / (1 - theta);

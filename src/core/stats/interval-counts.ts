@@ -36,14 +36,15 @@ export interface PreparedIntervals {
   totalB: number;
 }
 
-function usable(iv: IntervalCounts): boolean {
+/** Both arms had traffic, there were bad events, and every count is a finite nonnegative number. */
+export function isInformative(iv: IntervalCounts): boolean {
   const { nA, xA, nB, xB } = iv;
   const finite = Number.isFinite(nA) && Number.isFinite(nB) && Number.isFinite(xA) && Number.isFinite(xB);
   return finite && nA > 0 && nB > 0 && xA >= 0 && xB >= 0 && xA + xB > 0;
 }
 
 export function prepareIntervals(intervals: readonly IntervalCounts[]): PreparedIntervals {
-  const kept = intervals.filter(usable);
+  const kept = intervals.filter(isInformative);
   const p: PreparedIntervals = {
     nA: new Float64Array(kept.length),
     nB: new Float64Array(kept.length),

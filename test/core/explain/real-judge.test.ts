@@ -84,15 +84,16 @@ describe('explaining analyses judged by the real judges', () => {
     expectCleanRenderings(a);
   });
 
-  it('a failure by the final look: the headline names the exact test and its p-value, not the e-value under its threshold', () => {
+  it('a failure by an exact look: the headline names the look and its p-value, not the e-value under its threshold', () => {
     const alternating: Tick = (spec, i) => ratioTick({ total: 600, bad: i % 2 ? 6 : 5 }, { total: 5_400, bad: 27 })(spec, i);
     const a = run([ratioSpec], alternating, { request: { maxDurationMs: 15 * MIN, alpha: 0.01 } });
     expect(a.verdict).toBe('fail');
-    expect(a.decidedAt).toBe(START + 15 * MIN);
+    const look = (a.decidedAt! - START) / MIN;
+    expect(look).toBeLessThan(15);
     const e = buildExplanation(a, OPTS);
-    expect(e.headline).toMatch(/failed: final look: canary rate ≤ [\d.]+× baseline \(exact test at the planned end\) \([\d.]+ canary bad events, [\d.]+ expected; p = [\d.e-]+ ≤ [\d.e-]+\)/);
+    expect(e.headline).toMatch(new RegExp(`failed: exact looks: canary rate ≤ [\\d.]+× baseline \\(α spent over the planned looks\\) \\(look ${look} of 15: [\\d.]+ canary bad events, [\\d.]+ expected; p = [\\d.e-]+ ≤ [\\d.e-]+\\)`));
     expect(e.headline).not.toMatch(/evidence [\d,.e]+ < 1\/α/);
-    const test = e.metrics[0]!.tests.find((t) => t.name.startsWith('final look'))!;
+    const test = e.metrics[0]!.tests.find((t) => t.name.startsWith('exact looks'))!;
     expect(test.evidence).toMatch(/^p-value [\d.e-]+ ≤ α [\d.e-]+$/);
     expectCleanRenderings(a);
   });
@@ -104,8 +105,8 @@ describe('explaining analyses judged by the real judges', () => {
     expect(e.decidingMetric).toBe('http-errors/error-rate');
     expect(e.headline).toMatch(/^FAIL \(critical metric failed, score 0\): http-errors\/error-rate — /);
     expect(e.headline).toMatch(/checkout error rate 2\.00% on the canary vs 0\.50% on the baseline: \d+\.\d+× \(\d+(\.\d+)?% interval \d+\.\d+×–\d+\.\d+×, tolerance 1\.20×\)/);
-    // α = 0.05, of which the mixture gets 40% (the rest is the final look's): threshold 1/0.02 = 50.
-    expect(e.headline).toMatch(/evidence [\d,.e]+ ≥ 1\/α = 50/);
+    // α = 0.05, of which the mixture gets 20% (the rest is the exact looks'): threshold 1/0.01 = 100.
+    expect(e.headline).toMatch(/evidence [\d,.e]+ ≥ 1\/α = 100/);
     expect(e.headline).toMatch(/\d+ bad of [\d,]+ canary events vs \d+ of [\d,]+ on the baseline/);
     expect(e.headline).toContain(`2024-03-05 03:00–03:0${(a.lastTickEnd - START) / MIN} UTC`);
     const md = renderMarkdown(e);

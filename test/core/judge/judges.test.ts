@@ -89,7 +89,7 @@ describe('ratio judge', () => {
     expect(judgeRatio(hits, ms, running).verdict).toBe('fail');
   });
 
-  it('at the planned end, fails by the exact final look a regression the mixture has not proven yet — never before the end', () => {
+  it('with no planned looks, fails at the end by the exact look a regression the mixture has not proven yet — never before the end', () => {
     // ≈ 1.5× over 15 intervals (4 and 5 canary errors in turn): the mixture (40% of α) is short of its
     // threshold, the exact test (60%) is not. Under the null the canary's count is Bin(472, 0.1):
     // P(X ≥ 67) = 0.0023507455048413567 (scipy binom.sf(66, 472, 0.1)).
@@ -97,9 +97,9 @@ describe('ratio judge', () => {
     expect(judgeRatio(spec, ms, running).verdict).toBe('running');
     const j = judgeRatio(spec, ms, final);
     expect(j.verdict).toBe('fail');
-    expect(j.reason).toMatch(/at the planned end, 67\.0 canary bad events where 47\.2 were expected at 1\.00× — p = 0\.0024 ≤ 0\.0060/);
-    const look = j.evidence.tests!.find((t) => t.name.startsWith('final look'))!;
-    expect(look).toMatchObject({ fired: true, alpha: 0.006 });
+    expect(j.reason).toMatch(/at the final look, 67\.0 canary bad events where 47\.2 were expected at 1\.00× — p = 0\.0024 ≤ 0\.0080/);
+    const look = j.evidence.tests!.find((t) => t.name.startsWith('exact looks'))!;
+    expect(look).toMatchObject({ fired: true, alpha: 0.008 });
     expect(look.pValue).toBeCloseTo(0.0023507455048413567, 12);
     expect(j.evidence.tests![0]!.fired).toBe(false);
   });
@@ -155,14 +155,14 @@ describe('histogram judge', () => {
   it('is inconclusive without observations', () => {
     expect(judgeHistogram(spec, [noData(spec, 0)], final).verdict).toBe('inconclusive');
   });
-  it('at the planned end, fails by the exact final look a tail the mixture has not proven yet', () => {
+  it('with no planned looks, fails at the end by the exact look a tail the mixture has not proven yet', () => {
     const tailOnly = histogramSpec({ distributionTest: false });
     // 7% slower than 0.5 s on the canary vs 5% on the baseline, 100 vs 9,000 requests a minute, 15 minutes.
     const ms = Array.from({ length: 15 }, (_, i) => histogramMeasurement(tailOnly, i, buckets(100, [0.5, 0.3, 0.13, 0.06, 0.01]), buckets(9000, [0.5, 0.3, 0.15, 0.04, 0.01])));
     expect(judgeHistogram(tailOnly, ms, running).verdict).toBe('running');
     const j = judgeHistogram(tailOnly, ms, final);
     expect(j.verdict).toBe('fail');
-    expect(j.reason).toMatch(/^final look: share slower than 0\.5s: canary ≤ 1× baseline \(exact test at the planned end\) is violated \(105 canary slow requests, 75\.3 expected; p = 6\.6e-4 ≤ 0\.0060\)$/);
+    expect(j.reason).toMatch(/^exact looks: share slower than 0\.5s: canary ≤ 1× baseline \(α spent over the planned looks\) is violated \(the final look: 105 canary slow requests, 75\.3 expected; p = 6\.6e-4 ≤ 0\.0080\)$/);
   });
 });
 

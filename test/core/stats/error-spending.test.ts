@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { binomialSumUpperTail } from '../../../src/core/stats/binomial-sum-tail.js';
+import { errorSpendingTest, type SpendingStep } from '../../../src/core/stats/error-spending.js';
+import { binomial, mulberry32, poisson } from '../../../src/core/stats/random.js';
+import { rateRatioLooks, SPENDING_EXPONENT, spendingAt } from '../../../src/core/stats/rate-ratio-looks.js';
+import type { IntervalCounts } from '../../../src/core/stats/interval-counts.js';
+import { clopperPearson } from '../../../bench/detection/report/binomial-interval.js';
+
+// Reference values: a brute-force dynamic program in Python over the exact pmf
+// (scipy 1.17.1 scipy.stats.binom.pmf), carrying the distribution of the running count from look
+// to look and removing what reached each look's boundary; the boundary is the smallest count whose
+// remaining upper tail fits in (cumulative spend − spent so far).
+const steps = (observed: number[]): SpendingStep[] =>
+  [
+    { m: 5, theta: 0.2, spend: 0.01 },
+    { m: 7, theta: 0.3, spend: 0.03 },
+    { m: 6, theta: 0.25, spend: 0.05 },
+    { m: 8, theta: 0.1, spend: 0.08 },
+  ].map((s, i) => ({ ...s, observed: observed[i]! }));
+
+describe('errorSpendingTest', () => {
+  it('matches the brute-force boundaries, p-values and spending of a crossing path', () => {
+    const out = errorSpendingTest(steps([2, 5, 8, 9]));
+    expect(out.crossedAt).toBe(3);
+    expect(out.boundary).toBe(9);
+    expect(out.pValue).toBeCloseTo(0.04261402501994197, 13);
+    expect(out.alpha).toBeCloseTo(0.046862277265500026, 13);
+    expect(out.pValue).toBeLessThanOrEqual(out.alpha);
+  });
+
+  it('reports the last look of a path that never reached a boundary', () => {
+    const out = errorSpendingTest(steps([1, 3, 5, 6]));
+    expect(out.crossedAt).toBeNull();
+    expect(out.boundary).toBe(9);
+    expect(out.pValue).toBeCloseTo(0.4296791203636075, 13);
+    expect(out.alpha).toBeCloseTo(0.046862277265500026, 13);
+  });
+
+  it('reports the first crossing even when later looks fall back under their boundaries', () => {
+    const first = errorSpendingTest(steps([5, 5, 5, 5]));
+    expect(first.crossedAt).toBe(0);
+    expect(first.boundary).toBe(4);
+  });
+
+  it('spending everything at the last look only is the fixed-sample test: the tail of the sum of binomials', () => {
+    // 472 trials over 15 looks at θ = 0.1: P(X ≥ 67) = 0.0023507455048413567 (scipy binom.sf(66, 472, 0.1)).
+    const ms = Array.from({ length: 15 }, (_, i) => (i < 8 ? 31 : 32));
+    expect(ms.reduce((a, b) => a + b, 0)).toBe(472);
+    const path = ms.map((m, i) => ({ m, theta: 0.1, observed: i === 14 ? 67 : 0, spend: i === 14 ? 0.006 : 0 }));
+    const out = errorSpendingTest(path);
+    expect(out.pValue).toBeCloseTo(0.0023507455048413567, 12);
+    expect(out.crossedAt).toBe(14);
+  });
+
+  it('on the coarse lattice of large counts agrees with the tail of the sum to within 1%', () => {
+    // Variance 27,000 (over the exact limit): the end-only p-value against the tail of the sum.
+    const ms = Array.from({ length: 10 }, () => 30_000);
+    const x = 30_000 + 3.1 * Math.sqrt(300_000 * 0.09);
+    const path = ms.map((m, i) => ({ m, theta: 0.1, observed: i === 9 ? Math.round(x) : 0, spend: i === 9 ? 0.01 : 0 }));
+    const exact = binomialSumUpperTail([{ m: 300_000, theta: 0.1 }], Math.round(x));
+    const out = errorSpendingTest(path);
+    expect(Math.abs(out.pValue / exact - 1)).toBeLessThan(0.01);
+  });
+
+  it('cannot reject where the allowance is smaller than any upper tail', () => {
+    const out = errorSpendingTest([{ m: 3, theta: 0.5, observed: 3, spend: 0.1 }]);
+    // P(X = 3) = 0.125 > 0.1: no count can reach a boundary.
+    expect(out.boundary).toBe(Infinity);
+    expect(out.crossedAt).toBeNull();
+  });
+});
+
+describe('rateRatioLooks', () => {
+  it('spends α·(t/T)^1.5 over the planned looks and all of it at the planned end', () => {
+    expect(SPENDING_EXPONENT).toBe(1.5);
+    expect(spendingAt(0.01, 4, { looks: 16, final: false }, true)).toBeCloseTo(0.01 * 0.125, 15);
+    expect(spendingAt(0.01, 3, { looks: 16, final: true }, true)).toBe(0.01);
+    expect(spendingAt(0.01, 30, { looks: 16, final: false }, true)).toBe(0.01);
+    expect(spendingAt(0.01, 3, { looks: Infinity, final: false }, true)).toBe(0);
+  });
+
+  /** No-change rollouts, the split stepping 5 → 50%, bad events optionally in clusters of `cluster`. */
+  function falseRejections(cluster: number, phi: number, runs: number): number {
+    const rng = mulberry32(20261123 + cluster);
+    const weights = [0.05, 0.1, 0.25, 0.5];
+    let rejected = 0;
+    for (let r = 0; r < runs; r++) {
+      const ivs: IntervalCounts[] = [];
+      for (let t = 0; t < 15; t++) {
+        const w = weights[Math.min(3, Math.floor(t / 4))]!;
+        const nB = poisson(rng, 6000 * w);
+        const nA = poisson(rng, 6000 * (1 - w));
+        // Clusters of events land in an arm in proportion to its traffic; each holds `cluster` events.
+        const clusters = poisson(rng, (0.005 * (nA + nB)) / cluster);
+        const inB = binomial(rng, clusters, nB / (nA + nB));
+        ivs.push({ nA, nB, xA: (clusters - inB) * cluster, xB: inB * cluster });
+      }
+      let hit = false;
+      for (let t = 1; t <= 15 && !hit; t++) {
+        hit = rateRatioLooks(ivs.slice(0, t), { rNull: 1, phi, alpha: 0.01, schedule: { looks: 15, final: t === 15 } }).rejected;
+      }
+      if (hit) rejected++;
+    }
+    return rejected;
+  }
+
+  it('rejects no more than α of no-change rollouts looked at every interval (2,000 runs)', () => {
+    const k = falseRejections(1, 1, 2000);
+    const [lower] = clopperPearson(k, 2000);
+    console.log(`[error-spending] independent errors: ${k}/2000 rejected at α = 1%`);
+    expect(lower).toBeLessThan(0.01);
+    expect(k).toBeGreaterThan(0); // it does spend its α: a test that never rejects would pass the line above
+  });
+
+  it('with errors in clusters of 3, rejects far more than α untempered and within α tempered by φ = 3', () => {
+    const plain = falseRejections(3, 1, 1000);
+    const tempered = falseRejections(3, 3, 1000);
+    console.log(`[error-spending] clusters of 3: ${plain}/1000 rejected untempered, ${tempered}/1000 tempered`);
+    expect(clopperPearson(plain, 1000)[0]).toBeGreaterThan(0.01);
+    expect(clopperPearson(tempered, 1000)[0]).toBeLessThan(0.01);
+  });
+
+  it('a look with nothing to test answers p = 1 and never rejects', () => {
+    const none = rateRatioLooks([{ nA: 0, nB: 0, xA: 0, xB: 0 }], { rNull: 1, alpha: 0.01, schedule: { looks: 15, final: true } });
+    expect(none).toMatchObject({ rejected: false, pValue: 1, observed: 0 });
+    expect(rateRatioLooks([], { rNull: 1, alpha: 0.01, schedule: { looks: 15, final: true } }).pValue).toBe(1);
+  });
+});
