@@ -5,11 +5,12 @@
  * α spent on a fixed-sample look at the planned end (the exact conditional test of
  * binomial-sum-tail.ts), whether one interval may fail the canary once the hour before is known,
  * and what more α for the error test would buy. Same seeds as the benchmark; the judge's own
- * functions (dispersionOf, REGRESSION_GRID, rateRatioFinalLook) where the variant is the shipped one.
+ * functions (dispersionOf, REGRESSION_GRID, and the exact look at the end, since the fourth run
+ * rateRatioLooks with no look planned before the end) where the variant is the shipped one.
  *
  *   npx tsx bench/detection/experiments/horizon.ts [null runs] [effect runs]
  */
-import { rateRatioFinalLook } from '../../../src/core/stats/rate-ratio-final-look.js';
+import { rateRatioLooks } from '../../../src/core/stats/rate-ratio-looks.js';
 import { splitDispersion, temper, temporalDispersion } from '../../../src/core/stats/dispersion.js';
 import type { IntervalCounts } from '../../../src/core/stats/interval-counts.js';
 import { DEFAULT_ONE_SIDED_GRID, type RatioGrid, rateRatioLogE, REGRESSION_GRID } from '../../../src/core/stats/rate-ratio.js';
@@ -66,7 +67,7 @@ const variants: Record<string, Variant> = {
 };
 
 function finalLookRejects(ivs: readonly IntervalCounts[], phi: number, alpha: number): boolean {
-  return rateRatioFinalLook(ivs, { rNull: 1, phi }).pValue <= alpha;
+  return rateRatioLooks(ivs, { rNull: 1, phi, alpha, schedule: { looks: Infinity, final: true } }).rejected;
 }
 
 /** Minute of the first rollback: the mixture every minute, the final look at the budget's end. */

@@ -35,8 +35,8 @@ const variants: Record<string, Variant> = {
   'final look only, 60% (third run)': { share: 0.6, rho: null },
   'looks every minute, 60%, ρ 1.5': { share: 0.6, rho: 1.5 },
   'looks every minute, 80%, ρ 1': { share: 0.8, rho: 1 },
-  'looks every minute, 80%, ρ 1.5 (shipped)': { share: 0.8, rho: 1.5 },
-  'looks every minute, 80%, ρ 2': { share: 0.8, rho: 2 },
+  'looks every minute, 80%, ρ 1.5': { share: 0.8, rho: 1.5 },
+  'looks every minute, 80%, ρ 2 (shipped)': { share: 0.8, rho: 2 },
   'looks every minute, 100%, ρ 1.5': { share: 1, rho: 1.5 },
 };
 
@@ -60,7 +60,7 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 console.log('| scenario | variant | runs | false rollbacks [95% CI] |');
 console.log('|---|---|---|---|');
-for (const s of SCENARIOS.filter((x) => x.kind === 'no-change')) {
+for (const s of SCENARIOS.filter((x) => x.kind === 'no-change' && nullRuns > 0)) {
   const data = runsOf(s, nullRuns);
   for (const [name, v] of Object.entries(variants)) {
     const k = data.filter((d) => Number.isFinite(decide(d.ivs, d.history, v, s.budgetMinutes))).length;

@@ -156,7 +156,7 @@ export interface Evidence {
   logThreshold?: number;
   alpha?: number;
   /** Per-test breakdown for metrics that run several (bounds, quantiles, rows). */
-  /** Each test behind the verdict: sequential ones with their e-value, the final look with a p-value against its α. */
+  /** Each test behind the verdict: the mixtures with their e-value, the exact looks with a p-value against what they may spend. */
   tests?: Array<{ name: string; logEValue?: number; logThreshold?: number; pValue?: number; alpha?: number; fired: boolean; detail?: string }>;
   /** Missing pieces when inconclusive: e.g. { canaryEvents: 37 } more events needed. */
   missing?: Record<string, number>;

@@ -44,7 +44,7 @@ export function explainMetric(analysis: Analysis, metric: MetricResult, range: {
   };
 }
 
-/** A fixed-sample test (the final look) reports a p-value against its share of α instead of an e-value. */
+/** An exact look reports a p-value against what it may spend of α instead of an e-value. */
 function pValueText(t: { pValue?: number; alpha?: number }): string | null {
   if (typeof t.pValue !== 'number' || typeof t.alpha !== 'number') return null;
   return `p-value ${formatAlpha(t.pValue)} ${t.pValue <= t.alpha ? '≤' : '>'} α ${formatAlpha(t.alpha)}`;

@@ -19,7 +19,7 @@ export function summarizeMetric(metric: MetricResult, f: MetricFacts, ctx: Summa
   const compared = withRelative(comparison(f), relative(f));
   switch (metric.verdict) {
     case 'fail':
-      // A final-look failure is a p-value (in failedTest); the mixture's e-value, still under its
+      // An exact-look failure is a p-value (in failedTest); the mixture's e-value, still under its
       // threshold, would only read as a contradiction.
       return join([compared, failedTest(f), f.firedTest?.pValue === undefined ? evidence(f) : null, bursts(f), counts(f)]);
     case 'pass':

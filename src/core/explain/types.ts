@@ -74,7 +74,7 @@ export interface MetricValues {
 export interface TestExplanation {
   name: string;
   fired: boolean;
-  /** "e-value 412 ≥ 300" when the test has an e-value; "p-value 0.0004 ≤ α 0.0018" for the final look. */
+  /** "e-value 412 ≥ 300" when the test has an e-value; "p-value 0.0004 ≤ α 0.0018" for an exact look. */
   evidence: string | null;
   detail: string | null;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { binomialSumUpperTail } from '../../../src/core/stats/binomial-sum-tail.js';
 import { significantPhi, splitDispersion, temporalDispersion } from '../../../src/core/stats/dispersion.js';
 import { binomial, mulberry32, poisson } from '../../../src/core/stats/random.js';
-import { rateRatioFinalLook } from '../../../src/core/stats/rate-ratio-final-look.js';
+import { rateRatioLooks } from '../../../src/core/stats/rate-ratio-looks.js';
 import type { IntervalCounts } from '../../../src/core/stats/rate-ratio.js';
 
 // Reference values: scipy 1.17.1, the exact pmf of the sum by numpy.convolve of scipy.stats.binom.pmf
@@ -35,31 +35,34 @@ describe('binomialSumUpperTail', () => {
   });
 });
 
-describe('rateRatioFinalLook', () => {
+/** The exact look at the planned end when no look was planned before it: the fixed-sample test. */
+const atTheEnd = (ivs: readonly IntervalCounts[], opts: { rNull: number; phi?: number }) => rateRatioLooks(ivs, { ...opts, alpha: 0.01, schedule: { looks: Infinity, final: true } });
+
+describe('the exact look at the planned end alone', () => {
   const ivs: IntervalCounts[] = [
     { nA: 900, xA: 9, nB: 100, xB: 4 },
     { nA: 800, xA: 8, nB: 200, xB: 6 },
   ];
 
   it('is the exact conditional tail: P(Bin(13, 0.1) + Bin(14, 0.2) ≥ 10), and under a tolerance θ_i(1.5)', () => {
-    expect(rateRatioFinalLook(ivs, { rNull: 1 }).pValue).toBeCloseTo(0.004135199158967286, 14);
+    expect(atTheEnd(ivs, { rNull: 1 }).pValue).toBeCloseTo(0.004135199158967286, 14);
     // θ_i(1.5) = 1.5·n_B/(n_A + 1.5·n_B) = 1/7 and 3/11
-    expect(rateRatioFinalLook(ivs, { rNull: 1.5 }).pValue).toBeCloseTo(0.039470075028499085, 13);
-    expect(rateRatioFinalLook(ivs, { rNull: 1 }).expected).toBeCloseTo(13 * 0.1 + 14 * 0.2, 12);
+    expect(atTheEnd(ivs, { rNull: 1.5 }).pValue).toBeCloseTo(0.039470075028499085, 13);
+    expect(atTheEnd(ivs, { rNull: 1 }).expected).toBeCloseTo(13 * 0.1 + 14 * 0.2, 12);
   });
 
   it('is more conservative when the counts are tempered by φ > 1, and 1 with no bad events', () => {
-    const plain = rateRatioFinalLook(ivs, { rNull: 1 }).pValue;
-    expect(rateRatioFinalLook(ivs, { rNull: 1, phi: 2 }).pValue).toBeGreaterThan(plain);
-    expect(rateRatioFinalLook([{ nA: 100, xA: 0, nB: 10, xB: 0 }], { rNull: 1 }).pValue).toBe(1);
+    const plain = atTheEnd(ivs, { rNull: 1 }).pValue;
+    expect(atTheEnd(ivs, { rNull: 1, phi: 2 }).pValue).toBeGreaterThan(plain);
+    expect(atTheEnd([{ nA: 100, xA: 0, nB: 10, xB: 0 }], { rNull: 1 }).pValue).toBe(1);
   });
 
-  it('rounds each interval\'s canary count with its total, so fractions cannot read as p = 0', () => {
-    // Extrapolated counts: 0.4 canary errors and none on the baseline, twice. Rounded alone the
-    // trials vanish while the observed count would not.
-    const look = rateRatioFinalLook([{ nA: 900, xA: 0, nB: 100, xB: 0.4 }, { nA: 900, xA: 0, nB: 100, xB: 0.4 }], { rNull: 1 });
-    expect(look.pValue).toBe(1);
-    expect(look.observed).toBe(0);
+  it('rounds the running totals, the canary\'s with all, so fractions are neither lost nor read as p = 0', () => {
+    // Extrapolated counts: 0.4 canary errors and none on the baseline, twice. Rounded interval by
+    // interval both would vanish; on the running totals they add up to one trial, the canary's.
+    const look = atTheEnd([{ nA: 900, xA: 0, nB: 100, xB: 0.4 }, { nA: 900, xA: 0, nB: 100, xB: 0.4 }], { rNull: 1 });
+    expect(look.observed).toBe(1);
+    expect(look.pValue).toBeCloseTo(0.1, 12); // P(Bin(1, 0.1) ≥ 1)
   });
 
   it('rejects at most α of healthy canaries (simulated, split stepping); with clustered errors only once tempered by φ', () => {
@@ -80,9 +83,9 @@ describe('rateRatioFinalLook', () => {
         // The same error rate in clusters of 3 (a retried request fails three times): φ = 3.
         clustered.push({ nA, xA: 3 * binomial(random, nA, 0.002 / 3), nB, xB: 3 * binomial(random, nB, 0.002 / 3) });
       }
-      if (rateRatioFinalLook(plain, { rNull: 1 }).pValue <= alpha) independent++;
-      if (rateRatioFinalLook(clustered, { rNull: 1 }).pValue <= alpha) clusteredPlain++;
-      if (rateRatioFinalLook(clustered, { rNull: 1, phi: 3 }).pValue <= alpha) clusteredTempered++;
+      if (atTheEnd(plain, { rNull: 1 }).pValue <= alpha) independent++;
+      if (atTheEnd(clustered, { rNull: 1 }).pValue <= alpha) clusteredPlain++;
+      if (atTheEnd(clustered, { rNull: 1, phi: 3 }).pValue <= alpha) clusteredTempered++;
     }
     // Binomial(6000, 0.01): mean 60, sd 7.7 — 85 is over three sd above α; discreteness keeps it below.
     expect(independent).toBeLessThanOrEqual(85);
@@ -101,7 +104,7 @@ describe('rateRatioFinalLook', () => {
         const nA = poisson(random, 5400);
         run.push({ nA, xA: binomial(random, nA, 0.005), nB, xB: binomial(random, nB, 0.01) });
       }
-      if (rateRatioFinalLook(run, { rNull: 1 }).pValue <= 0.0018) caught++;
+      if (atTheEnd(run, { rNull: 1 }).pValue <= 0.0018) caught++;
     }
     expect(caught / 500).toBeGreaterThan(0.95);
   });
