@@ -37,7 +37,8 @@ export function headlineTable(rows: readonly HeadlineRow[]): string {
 }
 
 export function targetTable(rows: readonly TargetRow[]): string {
-  return ['| target | scenario | measured | met |', '|---|---|---|---|', ...rows.map((t) => `| ${t.target} | ${t.scenario} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`)].join('\n');
+  const head = ['| target | scenario | measured | met | the oracle SPRT on the same target |', '|---|---|---|---|---|'];
+  return [...head, ...rows.map((t) => `| ${t.target} | ${t.scenario} | ${t.measured} | ${t.met ? 'yes' : '**no**'} | ${t.oracle} |`)].join('\n');
 }
 
 function scenarioLine(r: ScenarioResult): string {
