@@ -7,8 +7,8 @@ import { ratioSpec } from '../../fixtures/specs.js';
 /**
  * What Prometheus really returns: `increase(x[1m])` with a 15 s scrape sees 45 s of samples and
  * extrapolates them to the minute, so every count is 4/3 × a Poisson count — overdispersed by ≈ 4/3
- * and not whole. The judge's history estimate (the hour before, read the same way) must see that,
- * or the exact final look, which counts events as independent, rejects healthy canaries too often.
+ * and not whole. The judge's history estimate (the three hours before, read the same way) must see
+ * that, or the exact looks, which count events as independent, reject healthy canaries too often.
  * Traffic: 10 canary and 90 baseline req/s, 0.5% errors, 15 one-minute ticks, α = 0.01.
  */
 const MIN = 60_000;
@@ -21,7 +21,7 @@ function extrapolated(random: () => number, perMinute: number): number {
 
 function healthyRun(seed: number, withHistory: boolean): string {
   const random = mulberry32(seed);
-  const history: Counts[] = Array.from({ length: 60 }, () => ({ total: extrapolated(random, 6000), bad: extrapolated(random, 30) }));
+  const history: Counts[] = Array.from({ length: 180 }, () => ({ total: extrapolated(random, 6000), bad: extrapolated(random, 30) }));
   let a = newAnalysis({
     id: `x-${seed}`,
     request: { templates: ['t'], args: {}, scopes: { canary: {}, baseline: {} }, startTime: 0, intervalMs: MIN, maxDurationMs: 15 * MIN, alpha: 0.01 },
@@ -38,7 +38,7 @@ function healthyRun(seed: number, withHistory: boolean): string {
 }
 
 describe('extrapolated counts (Prometheus increase()), no change', () => {
-  it('keep the false-fail rate at or below α when the hour before is known', () => {
+  it('keep the false-fail rate at or below α when the three hours before are known', () => {
     const runs = 1500;
     let withHistory = 0;
     let without = 0;
@@ -46,7 +46,7 @@ describe('extrapolated counts (Prometheus increase()), no change', () => {
       if (healthyRun(s, true) === 'fail') withHistory++;
       if (healthyRun(s, false) === 'fail') without++;
     }
-    console.log(`[extrapolated] false fails with the hour before ${withHistory}/${runs}, without ${without}/${runs}`);
+    console.log(`[extrapolated] false fails with the three hours before ${withHistory}/${runs}, without ${without}/${runs}`);
     // Binomial(1500, 0.01): mean 15, sd 3.9 — 27 is three sd above α.
     expect(withHistory).toBeLessThanOrEqual(27);
   }, 60_000);
