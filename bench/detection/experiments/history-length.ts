@@ -14,7 +14,7 @@
  *   npx tsx bench/detection/experiments/history-length.ts [null runs] [effect runs]
  */
 import { compareRates, MIN_INFORMATIVE_INTERVALS } from '../../../src/core/judge/rate-comparison.js';
-import type { IntervalCounts } from '../../../src/core/stats/interval-counts.js';
+import { type IntervalCounts, isInformative } from '../../../src/core/stats/interval-counts.js';
 import { clopperPearson } from '../report/binomial-interval.js';
 import { scenarioById, SCENARIOS } from '../scenarios.js';
 import type { Scenario } from '../scenario.js';
@@ -42,7 +42,7 @@ const variants: Record<string, Variant> = {
   '3 hours, one interval when precise (shipped)': { minutes: 180, twoIntervals: false },
 };
 
-const informative = (ivs: readonly IntervalCounts[]) => ivs.filter((iv) => iv.xA + iv.xB > 0 && iv.nA > 0 && iv.nB > 0).length;
+const informative = (ivs: readonly IntervalCounts[]) => ivs.filter(isInformative).length;
 
 /** Minute of the first rollback by the error test, or Infinity. */
 function decide(ivs: readonly IntervalCounts[], history: Counts, v: Variant, budget: number): number {

@@ -12,7 +12,7 @@
  */
 import { rateRatioLooks } from '../../../src/core/stats/rate-ratio-looks.js';
 import { splitDispersion, temper, temporalDispersion } from '../../../src/core/stats/dispersion.js';
-import type { IntervalCounts } from '../../../src/core/stats/interval-counts.js';
+import { type IntervalCounts, isInformative } from '../../../src/core/stats/interval-counts.js';
 import { DEFAULT_ONE_SIDED_GRID, type RatioGrid, rateRatioLogE, REGRESSION_GRID } from '../../../src/core/stats/rate-ratio.js';
 import { dispersionOf } from '../../../src/core/judge/rate-comparison.js';
 import { clopperPearson } from '../report/binomial-interval.js';
@@ -75,7 +75,7 @@ function decide(ivs: readonly IntervalCounts[], pre: Counts, v: Variant, budget:
   const seqAlpha = v.alpha * (1 - v.finalShare);
   for (let t = 1; t <= budget; t++) {
     const upTo = ivs.slice(0, t);
-    const informative = upTo.filter((iv) => iv.xA + iv.xB > 0 && iv.nA > 0 && iv.nB > 0).length;
+    const informative = upTo.filter(isInformative).length;
     const minimum = v.oneIntervalWithHistory !== undefined && pre.length >= v.oneIntervalWithHistory ? 1 : 2;
     if (informative < minimum) continue;
     const phi = v.phi(upTo, pre);

@@ -1,5 +1,6 @@
 import type { Evidence } from '../analysis/model.js';
 import { significantPhi, splitDispersion, temper, temporalDispersion } from '../stats/dispersion.js';
+import { isInformative } from '../stats/interval-counts.js';
 import { rateRatioConfidenceSequence, rateRatioLogE, REGRESSION_GRID, type IntervalCounts } from '../stats/rate-ratio.js';
 import { rateRatioLooks, type RateRatioLook } from '../stats/rate-ratio-looks.js';
 import { logThreshold } from './alpha.js';
@@ -116,7 +117,7 @@ export function compareRates(intervals: readonly IntervalCounts[], opts: RateCom
   const logE = rateRatioLogE(tempered, { rNull: opts.tolerance, grid: REGRESSION_GRID });
   const threshold = logThreshold(mixtureAlpha);
   const cs = rateRatioConfidenceSequence(tempered, opts.alpha);
-  const informative = intervals.filter((iv) => iv.xA + iv.xB > 0 && iv.nA > 0 && iv.nB > 0).length;
+  const informative = intervals.filter(isInformative).length;
   const needed = past.precise ? 1 : MIN_INFORMATIVE_INTERVALS;
   const look = opts.plannedLooks !== undefined || opts.final ? exactLooks(intervals, phi, opts) : null;
   const crossed = logE >= threshold || (look?.rejected ?? false);
