@@ -96,7 +96,8 @@ export class AnalysisService {
     try {
       current = await store.get(id);
       if (!current || current.verdict !== 'running') return current;
-      if (current.baselineHistory === undefined) {
+      // Only ratio metrics read a history; an analysis without one spends no read and no write on it.
+      if (current.baselineHistory === undefined && current.specs.some((s) => s.kind === 'ratio')) {
         const baselineHistory = await readBaselineHistory(this.deps.source, current, this.deps.logger);
         current = await this.save(current, { ...current, baselineHistory, updatedAt: this.deps.now() }, []);
       }

@@ -58,6 +58,14 @@ describe('the baseline history before an analysis', () => {
     }
   });
 
+  it('is not read for an analysis without a ratio metric, and nothing is stored for it', async () => {
+    const res = await app.api.inject({ method: 'POST', url: '/api/v1/analyses', payload: { ...body(25), templates: ['http-latency'] } });
+    expect(res.statusCode).toBe(201);
+    const stored = (await app.store.get(res.json().id))!;
+    expect(stored.verdict).not.toBe('running');
+    expect(stored.baselineHistory).toBeUndefined();
+  });
+
   it('is empty, logged and not retried when Prometheus fails; the analysis is judged without it', async () => {
     broken.respondWith({ kind: 'unavailable' });
     const res = await brokenApp.api.inject({ method: 'POST', url: '/api/v1/analyses', payload: body(25) });
