@@ -35,8 +35,8 @@ const variants: Record<string, Variant> = {
   'final look only, 60% (third run)': { share: 0.6, rho: null },
   'looks every minute, 60%, ρ 1.5': { share: 0.6, rho: 1.5 },
   'looks every minute, 80%, ρ 1': { share: 0.8, rho: 1 },
-  'looks every minute, 80%, ρ 1.5': { share: 0.8, rho: 1.5 },
-  'looks every minute, 80%, ρ 2 (shipped)': { share: 0.8, rho: 2 },
+  'looks every minute, 80%, ρ 1.5 (shipped)': { share: 0.8, rho: 1.5 },
+  'looks every minute, 80%, ρ 2': { share: 0.8, rho: 2 },
   'looks every minute, 100%, ρ 1.5': { share: 1, rho: 1.5 },
 };
 

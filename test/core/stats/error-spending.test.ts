@@ -71,10 +71,10 @@ describe('errorSpendingTest', () => {
 });
 
 describe('rateRatioLooks', () => {
-  it('spends α·(t/T)^2 over the planned looks and all of it at the planned end', () => {
-    expect(SPENDING_EXPONENT).toBe(2);
-    expect(spendingAt(0.01, 4, { looks: 16, final: false }, true)).toBeCloseTo(0.01 / 16, 15);
-    expect(spendingAt(0.01, 4, { looks: 16, final: false }, true, 1.5)).toBeCloseTo(0.01 * 0.125, 15);
+  it('spends α·(t/T)^1.5 over the planned looks and all of it at the planned end', () => {
+    expect(SPENDING_EXPONENT).toBe(1.5);
+    expect(spendingAt(0.01, 4, { looks: 16, final: false }, true)).toBeCloseTo(0.01 * 0.125, 15);
+    expect(spendingAt(0.01, 4, { looks: 16, final: false }, true, 2)).toBeCloseTo(0.01 / 16, 15);
     expect(spendingAt(0.01, 3, { looks: 16, final: true }, true)).toBe(0.01);
     expect(spendingAt(0.01, 30, { looks: 16, final: false }, true)).toBe(0.01);
     expect(spendingAt(0.01, 3, { looks: Infinity, final: false }, true)).toBe(0);

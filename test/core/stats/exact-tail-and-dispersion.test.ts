@@ -153,6 +153,15 @@ describe('dispersion estimates and their significance gate', () => {
     expect(mean(bursts)).toBeGreaterThan(30);
   });
 
+  it('robustly over three hours: leaves out at most two incident minutes, so five bursts still count', () => {
+    const calm = Array.from({ length: 180 }, (_, i) => ({ n: 6000, x: 30 + ((i * 7) % 11) - 5 }));
+    const incidents = calm.map((c, i) => (i === 40 || i === 120 ? { n: 6000, x: 900 } : c));
+    const bursts = calm.map((c, i) => (i % 36 === 7 ? { n: 6000, x: c.x + 300 } : c));
+    expect(temporalDispersion(incidents, { robust: true }).phi).toBeLessThan(1.2);
+    // 3% of 180 would be five terms: every burst gone and φ read as 1.
+    expect(temporalDispersion(bursts, { robust: true }).phi).toBeGreaterThan(10);
+  });
+
   it('leaves independent errors alone about 99% of the time (90% at a 10% gate) and flags clustered ones', () => {
     const random = mulberry32(11);
     let flaggedIndependent = 0;

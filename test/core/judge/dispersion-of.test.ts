@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { dispersionOf } from '../../../src/core/judge/rate-comparison.js';
+import { splitDispersion, temporalDispersion } from '../../../src/core/stats/dispersion.js';
+import type { IntervalCounts } from '../../../src/core/stats/interval-counts.js';
+
+/** 10% of 6,000 requests a minute on the canary, 0.5% errors; `bursts` adds bad events to the canary at those minutes. */
+function minutes(count: number, bursts: Record<number, number> = {}): IntervalCounts[] {
+  return Array.from({ length: count }, (_, i) => ({ nA: 5400, xA: 27 + ((i * 7) % 5) - 2, nB: 600, xB: 3 + ((i * 3) % 3) - 1 + (bursts[i] ?? 0) }));
+}
+const calmHistory = Array.from({ length: 180 }, (_, i) => ({ n: 6000, x: 30 + ((i * 7) % 7) - 3 }));
+
+describe('the dispersion the rate test tempers by', () => {
+  it('keeps the discount of a burst seen earlier in the analysis, though later calm intervals thin it out', () => {
+    const ivs = minutes(15, { 1: 40 });
+    const early = splitDispersion(ivs.slice(0, 3));
+    const late = splitDispersion(ivs);
+    expect(early.pValue).toBeLessThan(0.001);
+    expect(late.phi).toBeLessThan(early.phi);
+    // The largest φ of any prefix where the split was beyond doubt (p < 0.1%).
+    const kept = Math.max(...[2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14].map((k) => splitDispersion(ivs.slice(0, k))).filter((e) => e.pValue < 0.001).map((e) => e.phi));
+    expect(kept).toBeGreaterThanOrEqual(early.phi);
+    expect(dispersionOf(ivs, calmHistory)).toBeCloseTo(kept, 10);
+    expect(dispersionOf(ivs, calmHistory)).toBeGreaterThan(1.5 * late.phi);
+  });
+
+  it('does not keep a swing that was only mildly surprising (a 1% gate fires somewhere in one healthy analysis in ten)', () => {
+    const ivs = minutes(15, { 2: 9 });
+    const atThree = splitDispersion(ivs.slice(0, 3));
+    expect(atThree.pValue).toBeGreaterThan(0.001);
+    expect(dispersionOf(ivs, calmHistory)).toBeLessThan(Math.max(2, atThree.phi));
+  });
+
+  it('with a precise history ignores the baseline\'s own swings during the analysis, which the split still shows if they matter', () => {
+    // The baseline's errors alternate 5 and 50 a minute, in step with the canary's share of them.
+    const swinging: IntervalCounts[] = Array.from({ length: 12 }, (_, i) => ({ nA: 5400, xA: i % 2 ? 50 : 5, nB: 600, xB: i % 2 ? 6 : 1 }));
+    expect(temporalDispersion(swinging.map((iv) => ({ n: iv.nA, x: iv.xA }))).pValue).toBeLessThan(0.001);
+    expect(splitDispersion(swinging).pValue).toBeGreaterThan(0.01);
+    expect(dispersionOf(swinging, calmHistory)).toBeLessThan(1.5);
+    expect(dispersionOf(swinging, [])).toBeGreaterThan(5);
+  });
+});
