@@ -28,6 +28,10 @@ export interface Method {
  * it; where the baseline itself fails more than 1% of requests, nobody would configure 99% (every
  * release would roll back), so those scenarios get 95% (the bound in Argo Rollouts' own example).
  */
+/** wavegate at a tenth of its default α, to compare with peers "at equal or lower false rollback rate". */
+export const STRICT_ID = 'wavegate-strict';
+const STRICT_ALPHA = WAVEGATE_ALPHA / 10;
+
 export function minSuccessRate(s: Scenario): number {
   return s.baselineErrorRate > 0.01 ? 0.95 : 0.99;
 }
@@ -59,8 +63,10 @@ function oracleFor(s: Scenario): JudgeFactory | null {
 
 export function methods(specs: MetricSpec[]): Method[] {
   const wavegate = wavegateJudge(specs);
+  const strict = wavegateJudge(specs, STRICT_ALPHA);
   return [
-    { id: 'wavegate', label: 'wavegate', role: 'wavegate', settings: 'shipped http-success-rate + http-latency templates (tolerance 1, passBelow 1.5, maxRate 5%; latency tail at the baseline\'s p95 bucket, p99 ≤ 1 s, distribution test), α = 0.01, checked every minute, exact final look at the budget\'s end, the three hours before the rollout as the error history', factory: () => wavegate },
+    { id: 'wavegate', label: 'wavegate', role: 'wavegate', settings: 'shipped http-success-rate + http-latency templates (tolerance 1, passBelow 1.5, maxRate 5%; latency tail at the baseline\'s p95 bucket, p99 ≤ 1 s, distribution test), α = 0.01, checked every minute: exact looks spending 80% of each test\'s α as α·(t/T)^1.5 up to the budget\'s end, the anytime-valid mixture the rest; the three hours before the rollout as the error history', factory: () => wavegate },
+    { id: STRICT_ID, label: 'wavegate (α = 0.1%)', role: 'wavegate', settings: 'the same at α = 0.001: the operating point for comparisons with peers that roll back fewer healthy canaries than wavegate does at α = 1%', factory: () => strict },
     { id: 'flagger', label: 'Flagger (threshold 5)', role: 'peer', settings: 'request-success-rate ≥ 99% (95% where the baseline fails > 1%), request-duration p99 ≤ 500 ms, interval 1m, threshold 5 (docs)', factory: (s) => flagger(s, 5) },
     { id: 'flagger-default', label: 'Flagger (threshold 1)', role: 'peer', settings: 'as above with threshold unset (Flagger\'s default: 1)', factory: (s) => flagger(s, 1) },
     { id: 'argo', label: 'Argo Rollouts (failureLimit 3)', role: 'peer', settings: 'successCondition result[0] >= 0.99 (0.95 where the baseline fails > 1%) and p99 result[0] <= 0.5, interval 1m, count = budget, failureLimit 3 (docs example)', factory: (s) => argoJudge(argoMetrics(s, 3)) },

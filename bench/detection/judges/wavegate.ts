@@ -29,7 +29,7 @@ export function shippedSpecs(): MetricSpec[] {
 
 const OUTCOME = { fail: 'rollback', pass: 'promote', inconclusive: 'inconclusive' } as const;
 
-export function wavegateJudge(specs: MetricSpec[]): JudgeFactory {
+export function wavegateJudge(specs: MetricSpec[], alpha = WAVEGATE_ALPHA): JudgeFactory {
   return ({ budgetMinutes, historyBefore }) => {
     const request: AnalysisRequest = {
       templates: TEMPLATES,
@@ -38,7 +38,7 @@ export function wavegateJudge(specs: MetricSpec[]): JudgeFactory {
       startTime: 0,
       intervalMs: INTERVAL_MS,
       maxDurationMs: budgetMinutes * INTERVAL_MS,
-      alpha: WAVEGATE_ALPHA,
+      alpha,
     };
     // What AnalysisService stores at the first tick (readBaselineHistory): the ratio metrics' three hours before.
     const history = historyBefore();
