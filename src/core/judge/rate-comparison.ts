@@ -127,12 +127,21 @@ interface HistoryDispersion {
   precise: boolean;
 }
 
-/** The robust dispersion of the history: as measured when it is precise, else only where significant. */
+/**
+ * The robust dispersion of the history: as measured when it is precise, else only where significant.
+ * A history never changes during an analysis, so each array's estimate is computed once.
+ */
 function historyDispersion(history: ReadonlyArray<{ n: number; x: number }>, gate: number): HistoryDispersion {
+  const known = historyEstimates.get(history)?.get(gate);
+  if (known) return known;
   const e = temporalDispersion(history, { robust: true });
   const precise = e.df >= PRECISE_HISTORY;
-  return { phi: precise ? e.phi : significantPhi(e, gate), precise };
+  const out = { phi: precise ? e.phi : significantPhi(e, gate), precise };
+  historyEstimates.set(history, (historyEstimates.get(history) ?? new Map()).set(gate, out));
+  return out;
 }
+
+const historyEstimates = new WeakMap<object, Map<number, HistoryDispersion>>();
 
 export function compareRates(intervals: readonly IntervalCounts[], opts: RateComparisonOptions): RateComparison {
   const totals = sumIntervals(intervals);
