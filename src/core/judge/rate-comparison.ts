@@ -127,21 +127,12 @@ interface HistoryDispersion {
   precise: boolean;
 }
 
-/**
- * The robust dispersion of the history: as measured when it is precise, else only where significant.
- * A history never changes during an analysis, so each array's estimate is computed once.
- */
+/** The robust dispersion of the history: as measured when it is precise, else only where significant. */
 function historyDispersion(history: ReadonlyArray<{ n: number; x: number }>, gate: number): HistoryDispersion {
-  const known = historyEstimates.get(history)?.get(gate);
-  if (known) return known;
   const e = temporalDispersion(history, { robust: true });
   const precise = e.df >= PRECISE_HISTORY;
-  const out = { phi: precise ? e.phi : significantPhi(e, gate), precise };
-  historyEstimates.set(history, (historyEstimates.get(history) ?? new Map()).set(gate, out));
-  return out;
+  return { phi: precise ? e.phi : significantPhi(e, gate), precise };
 }
-
-const historyEstimates = new WeakMap<object, Map<number, HistoryDispersion>>();
 
 export function compareRates(intervals: readonly IntervalCounts[], opts: RateComparisonOptions): RateComparison {
   const totals = sumIntervals(intervals);

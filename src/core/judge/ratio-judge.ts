@@ -20,7 +20,7 @@ export function judgeRatio(spec: RatioMetricSpec, measurements: readonly Measure
   const testAlpha = spec.maxRate === undefined ? ctx.alpha : ctx.alpha * 0.9;
   const absAlpha = ctx.alpha * 0.1;
 
-  const history = orientedHistory(ctx.history ?? NO_HISTORY, spec.direction === 'decrease');
+  const history = (ctx.history ?? []).map((c) => orient(c)).map((c) => ({ n: c.total, x: c.bad }));
   const rel = compareRates(intervals, { alpha: testAlpha, tolerance: spec.tolerance, final: ctx.final, history, ...(ctx.plannedTicks ? { plannedLooks: ctx.plannedTicks } : {}) });
   const abs = spec.maxRate === undefined ? null : absoluteBound(rel.totals.xB, rel.totals.nB, spec.maxRate, absAlpha, intervals.length >= MIN_INFORMATIVE_INTERVALS);
   const missing = missingEvents(rel.totals, spec.minEvents);
@@ -77,21 +77,6 @@ export function judgeRatio(spec: RatioMetricSpec, measurements: readonly Measure
     return { verdict: 'inconclusive', evidence: { ...evidence, cause: 'missingEvents' }, reason: `too few events: ${describeMissing(missing)}` };
   }
   return { verdict: 'running', evidence, reason: enough ? `${rates}, interval ${band}` : `waiting for events: ${describeMissing(missing)}` };
-}
-
-const NO_HISTORY: ReadonlyArray<{ total: number; bad: number }> = [];
-const oriented = new WeakMap<object, Map<boolean, Array<{ n: number; x: number }>>>();
-
-/**
- * The history as the rate test reads it (good events for a `decrease` metric). Kept per history
- * array, which never changes during an analysis, so that the test's cache of its dispersion holds.
- */
-function orientedHistory(history: ReadonlyArray<{ total: number; bad: number }>, complemented: boolean): Array<{ n: number; x: number }> {
-  const known = oriented.get(history)?.get(complemented);
-  if (known) return known;
-  const out = history.map((c) => (complemented ? complement(c) : c)).map((c) => ({ n: c.total, x: c.bad }));
-  oriented.set(history, (oriented.get(history) ?? new Map()).set(complemented, out));
-  return out;
 }
 
 function absoluteBound(bad: number, total: number, maxRate: number, alpha: number, mayFire: boolean) {
