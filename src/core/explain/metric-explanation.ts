@@ -47,7 +47,7 @@ export function explainMetric(analysis: Analysis, metric: MetricResult, range: {
 /** An exact look reports a p-value against what it may spend of α instead of an e-value. */
 function pValueText(t: { pValue?: number; alpha?: number }): string | null {
   if (typeof t.pValue !== 'number' || typeof t.alpha !== 'number') return null;
-  return `p-value ${formatAlpha(t.pValue)} ${t.pValue <= t.alpha ? '≤' : '>'} α ${formatAlpha(t.alpha)}`;
+  return `p-value ${formatAlpha(t.pValue)} ${t.alpha > 0 && t.pValue <= t.alpha ? '≤' : '>'} α ${formatAlpha(t.alpha)}`;
 }
 
 function explainTest(t: NonNullable<MetricResult['evidence']['tests']>[number]): TestExplanation {

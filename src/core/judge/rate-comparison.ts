@@ -192,8 +192,9 @@ export function comparisonRows(cmp: RateComparison, row: { claim: string; prefix
 }
 
 
-/** "look 7 of 15", or "the final look" when the looks were not planned. */
+/** "look 7 of 15", "the final look" when the looks were not planned, "no look yet" before any interval. */
 export function lookName(look: { look: number; looks: number | null }): string {
+  if (look.look === 0) return 'no look yet';
   return look.looks === null ? 'the final look' : `look ${look.look} of ${look.looks}`;
 }
 

@@ -72,11 +72,11 @@ export function splitDispersion(intervals: readonly IntervalCounts[]): Dispersio
  * incident in a shared dependency) as dispersion, which the conditional test does not need — the
  * safe side: evidence is discounted, never inflated. Needs 3 intervals.
  *
- * `robust` (for the hour before an analysis, which may hold an incident): the moving rate is the
- * median of the neighbours' rates, and the largest 3% of the intervals' contributions to X² are left
- * out (the rest rescaled by what that trimming removes from independent χ²₁ terms), so one bad
- * minute cannot blind the whole analysis, while clusters that recur keep their weight and the mild,
- * even overdispersion of extrapolated counts is still measured.
+ * `robust` (for the hours before an analysis, which may hold an incident): the moving rate is the
+ * median of the neighbours' rates, and the largest 3% of the intervals' contributions to X², at most
+ * two, are left out (the rest rescaled by what that trimming removes from independent χ²₁ terms), so
+ * one or two bad minutes cannot blind the whole analysis, while clusters that recur keep their weight
+ * and the mild, even overdispersion of extrapolated counts is still measured.
  */
 export function temporalDispersion(counts: ReadonlyArray<{ n: number; x: number }>, opts: { halfWindow?: number; robust?: boolean } = {}): DispersionEstimate {
   const halfWindow = opts.halfWindow ?? 5;

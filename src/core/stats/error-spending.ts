@@ -30,15 +30,15 @@ export interface SpendingStep {
 }
 
 export interface SpendingOutcome {
-  /** Index of the first look whose observed count reached its boundary; null if none did. */
-  crossedAt: number | null;
-  /** The reported look (the crossing one, else the last): its boundary (Infinity = unreachable). */
+  /** The last look reached its boundary. Earlier looks only remove the mass that crossed them. */
+  rejected: boolean;
+  /** The last look's boundary (Infinity = unreachable). */
   boundary: number;
-  /** P(S ≥ observed at the reported look, no earlier crossing | null): ≤ `alpha` exactly when it rejects. */
+  /** P(S ≥ observed at the last look, no earlier crossing | null): ≤ `alpha` exactly when it rejects. */
   pValue: number;
-  /** What the reported look could spend: its allowance less what earlier looks spent. */
+  /** What the last look could spend: its allowance less what earlier looks spent. */
   alpha: number;
-  /** Null mean of the count at the reported look. */
+  /** Null mean of the count at the last look. */
   expected: number;
 }
 
@@ -56,25 +56,38 @@ interface Lattice {
   mass: Float64Array;
 }
 
+/**
+ * Only the last look may reject. An earlier look decided at its own tick, against the boundary it
+ * had then; re-judged later (the lattice and φ can change as data accrues) its boundary could
+ * drop, and letting it reject after the fact would spend α twice. So earlier looks only absorb.
+ */
 export function errorSpendingTest(steps: readonly SpendingStep[]): SpendingOutcome {
-  const variance = steps.reduce((s, st) => s + st.m * st.theta * (1 - st.theta), 0);
+  const usable = steps.map((st) => (isStep(st) ? st : { ...st, m: 0 }));
+  const variance = usable.reduce((s, st) => s + st.m * st.theta * (1 - st.theta), 0);
   const h = variance <= EXACT_MAX_VARIANCE ? 1 : Math.sqrt(variance) / CELLS_PER_SD;
   let lattice: Lattice = { h, offset: 0, mass: new Float64Array([1]) };
   let spent = 0;
   let mean = 0;
-  let report: SpendingOutcome = { crossedAt: null, boundary: Infinity, pValue: 1, alpha: 0, expected: 0 };
-  steps.forEach((step, i) => {
+  let last: SpendingOutcome = { rejected: false, boundary: Infinity, pValue: 1, alpha: 0, expected: 0 };
+  usable.forEach((step, i) => {
     mean += step.m * step.theta;
     if (step.m > 0) lattice = addStep(lattice, step.m, step.theta);
     const allowed = Math.max(0, step.spend - spent);
     const cell = Math.round(step.observed / h);
     const { boundary, crossing } = boundaryOf(lattice, allowed);
-    const look: SpendingOutcome = { crossedAt: null, boundary: boundary * h, pValue: tailFrom(lattice, cell), alpha: allowed, expected: mean };
+    const data = Number.isFinite(step.observed) && (steps[i]!.m === 0 || isStep(steps[i]!));
+    last = data
+      ? { rejected: cell >= boundary, boundary: boundary * h, pValue: tailFrom(lattice, cell), alpha: allowed, expected: mean }
+      : { rejected: false, boundary: boundary * h, pValue: 1, alpha: allowed, expected: mean };
     spent += crossing;
-    if (report.crossedAt === null) report = cell >= boundary ? { ...look, crossedAt: i } : look;
     lattice = absorb(lattice, boundary);
   });
-  return report;
+  return last;
+}
+
+/** Not data is never evidence: a step without whole trials or a share strictly inside (0, 1) adds nothing. */
+function isStep(st: SpendingStep): boolean {
+  return Number.isInteger(st.m) && st.m > 0 && st.theta > 0 && st.theta < 1;
 }
 
 /** The smallest cell whose tail fits in `allowed`, and that tail (what the look spends). */
@@ -100,7 +113,7 @@ function absorb(l: Lattice, boundary: number): Lattice {
 
 function addStep(l: Lattice, m: number, theta: number): Lattice {
   const v = m * theta * (1 - theta);
-  const step = l.h === 1 ? binomialPmf(m, theta) : edgeworthCells(m * theta, v, (1 - 2 * theta) / Math.sqrt(v), l.h);
+  const step = l.h === 1 ? binomialPmf(m, theta) : Math.sqrt(v) >= 2 * l.h ? edgeworthCells(m * theta, v, (1 - 2 * theta) / Math.sqrt(v), l.h) : spreadOnCells(binomialPmf(m, theta), l.h);
   const next = new Float64Array(l.mass.length + step.values.length - 1);
   for (let i = 0; i < l.mass.length; i++) {
     const a = l.mass[i]!;
@@ -127,6 +140,27 @@ function edgeworthCells(mu: number, v: number, skew: number, h: number): { offse
     const b = ((k + 0.5) * h - mu) / sd;
     values[k - lo] = Math.max(0, normalMass(a, b) - correction(b) + correction(a));
   }
+  return { offset: lo, values };
+}
+
+/**
+ * A step narrower than two cells (a few events after an outage minute, say) as its exact pmf, each
+ * count's mass split between the two cells around it in proportion to its distance, so the step's
+ * mean is kept exactly: rounded to whole cells such steps would drift the null down by up to half a
+ * cell each, and over many steps the boundaries with it. The split only widens the step (by at most
+ * h²/4 in variance), which moves boundaries up, not down.
+ */
+function spreadOnCells(pmf: { offset: number; values: Float64Array }, h: number): { offset: number; values: Float64Array } {
+  const lo = Math.floor(pmf.offset / h);
+  const hi = Math.floor((pmf.offset + pmf.values.length - 1) / h) + 1;
+  const values = new Float64Array(hi - lo + 1);
+  pmf.values.forEach((p, j) => {
+    const at = (pmf.offset + j) / h;
+    const below = Math.floor(at);
+    const up = at - below;
+    values[below - lo]! += p * (1 - up);
+    values[below - lo + 1]! += p * up;
+  });
   return { offset: lo, values };
 }
 

@@ -27,8 +27,9 @@ export interface LookSchedule {
 }
 
 export interface RateRatioLook {
+  /** The latest look rejected (earlier looks decided at their own ticks). */
   rejected: boolean;
-  /** The look reported: the one that rejected, else the latest (1-based). */
+  /** The latest look (1-based; 0 before any interval). */
   look: number;
   /** P(count ≥ observed at that look, no earlier rejection | ratio = rNull). */
   pValue: number;
@@ -54,29 +55,30 @@ export function rateRatioLooks(intervals: readonly IntervalCounts[], opts: { rNu
   let x = 0;
   let wholeM = 0;
   intervals.forEach((iv, i) => {
-    const informative = isInformative(iv);
+    const nB = iv.nB * opts.rNull;
+    const theta = nB / (iv.nA + nB);
+    // A share outside (0, 1) (a tolerance that is not a number, say) is not data either.
+    const informative = isInformative(iv) && theta > 0 && theta < 1;
     if (informative) {
       m += (iv.xA + iv.xB) / phi;
       x += iv.xB / phi;
     }
     const nextM = Math.round(m);
-    const nB = iv.nB * opts.rNull;
     steps.push({
       m: nextM - wholeM,
-      theta: informative ? nB / (iv.nA + nB) : 0.5,
+      theta: informative ? theta : 0.5,
       observed: Math.min(nextM, Math.round(x)),
       spend: spendingAt(opts.alpha, i + 1, opts.schedule, i === intervals.length - 1, opts.exponent),
     });
     wholeM = nextM;
   });
   const outcome = errorSpendingTest(steps);
-  const at = outcome.crossedAt ?? steps.length - 1;
   return {
-    rejected: outcome.crossedAt !== null,
-    look: at + 1,
+    rejected: outcome.rejected,
+    look: steps.length,
     pValue: steps.length === 0 ? 1 : outcome.pValue,
     alpha: outcome.alpha,
-    observed: steps[at]?.observed ?? 0,
+    observed: steps[steps.length - 1]?.observed ?? 0,
     expected: outcome.expected,
   };
 }

@@ -16,18 +16,19 @@ describe('the dispersion the rate test tempers by', () => {
     const late = splitDispersion(ivs);
     expect(early.pValue).toBeLessThan(0.001);
     expect(late.phi).toBeLessThan(early.phi);
-    // The largest φ of any prefix where the split was beyond doubt (p < 0.1%).
-    const kept = Math.max(...[2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14].map((k) => splitDispersion(ivs.slice(0, k))).filter((e) => e.pValue < 0.001).map((e) => e.phi));
-    expect(kept).toBeGreaterThanOrEqual(early.phi);
-    expect(dispersionOf(ivs, calmHistory)).toBeCloseTo(kept, 10);
+    expect(dispersionOf(ivs, calmHistory)).toBeGreaterThanOrEqual(early.phi);
     expect(dispersionOf(ivs, calmHistory)).toBeGreaterThan(1.5 * late.phi);
   });
 
   it('does not keep a swing that was only mildly surprising (a 1% gate fires somewhere in one healthy analysis in ten)', () => {
-    const ivs = minutes(15, { 2: 9 });
-    const atThree = splitDispersion(ivs.slice(0, 3));
-    expect(atThree.pValue).toBeGreaterThan(0.001);
-    expect(dispersionOf(ivs, calmHistory)).toBeLessThan(Math.max(2, atThree.phi));
+    // Ten extra canary errors in minute 2: the split's p-value over the first minutes is 0.5%,
+    // beyond the 1% gate but not the 0.1% one that sticks, and over all 15 minutes it is 3.6%.
+    const ivs = minutes(15, { 1: 10 });
+    const prefixes = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14].map((k) => splitDispersion(ivs.slice(0, k)).pValue);
+    expect(Math.min(...prefixes)).toBeGreaterThan(0.001);
+    expect(Math.min(...prefixes)).toBeLessThan(0.01);
+    expect(splitDispersion(ivs).pValue).toBeGreaterThan(0.01);
+    expect(dispersionOf(ivs, calmHistory)).toBe(1);
   });
 
   it('with a precise history ignores the baseline\'s own swings during the analysis, which the split still shows if they matter', () => {

@@ -90,8 +90,8 @@ describe('ratio judge', () => {
   });
 
   it('with no planned looks, fails at the end by the exact look a regression the mixture has not proven yet — never before the end', () => {
-    // ≈ 1.5× over 15 intervals (4 and 5 canary errors in turn): the mixture (40% of α) is short of its
-    // threshold, the exact test (60%) is not. Under the null the canary's count is Bin(472, 0.1):
+    // ≈ 1.5× over 15 intervals (4 and 5 canary errors in turn): the mixture (20% of α) is short of its
+    // threshold, the exact look at the end (80%) is not. Under the null the canary's count is Bin(472, 0.1):
     // P(X ≥ 67) = 0.0023507455048413567 (scipy binom.sf(66, 472, 0.1)).
     const ms = Array.from({ length: 15 }, (_, i) => ratioMeasurement(spec, i, { total: 600, bad: i % 2 ? 5 : 4 }, { total: 5400, bad: 27 }));
     expect(judgeRatio(spec, ms, running).verdict).toBe('running');

@@ -21,7 +21,7 @@ const steps = (observed: number[]): SpendingStep[] =>
 describe('errorSpendingTest', () => {
   it('matches the brute-force boundaries, p-values and spending of a crossing path', () => {
     const out = errorSpendingTest(steps([2, 5, 8, 9]));
-    expect(out.crossedAt).toBe(3);
+    expect(out.rejected).toBe(true);
     expect(out.boundary).toBe(9);
     expect(out.pValue).toBeCloseTo(0.04261402501994197, 13);
     expect(out.alpha).toBeCloseTo(0.046862277265500026, 13);
@@ -30,16 +30,18 @@ describe('errorSpendingTest', () => {
 
   it('reports the last look of a path that never reached a boundary', () => {
     const out = errorSpendingTest(steps([1, 3, 5, 6]));
-    expect(out.crossedAt).toBeNull();
+    expect(out.rejected).toBe(false);
     expect(out.boundary).toBe(9);
     expect(out.pValue).toBeCloseTo(0.4296791203636075, 13);
     expect(out.alpha).toBeCloseTo(0.046862277265500026, 13);
   });
 
-  it('reports the first crossing even when later looks fall back under their boundaries', () => {
-    const first = errorSpendingTest(steps([5, 5, 5, 5]));
-    expect(first.crossedAt).toBe(0);
-    expect(first.boundary).toBe(4);
+  it('lets only the last look reject: an earlier crossing was decided at its own tick', () => {
+    const path = steps([5, 5, 5, 5]);
+    const first = errorSpendingTest(path.slice(0, 1));
+    expect(first).toMatchObject({ rejected: true, boundary: 4 });
+    // Judged again three looks later, the same first look does not reject a second time.
+    expect(errorSpendingTest(path).rejected).toBe(false);
   });
 
   it('spending everything at the last look only is the fixed-sample test: the tail of the sum of binomials', () => {
@@ -49,7 +51,7 @@ describe('errorSpendingTest', () => {
     const path = ms.map((m, i) => ({ m, theta: 0.1, observed: i === 14 ? 67 : 0, spend: i === 14 ? 0.006 : 0 }));
     const out = errorSpendingTest(path);
     expect(out.pValue).toBeCloseTo(0.0023507455048413567, 12);
-    expect(out.crossedAt).toBe(14);
+    expect(out.rejected).toBe(true);
   });
 
   it('on the coarse lattice of large counts agrees with the tail of the sum to within 1%', () => {
@@ -66,7 +68,32 @@ describe('errorSpendingTest', () => {
     const out = errorSpendingTest([{ m: 3, theta: 0.5, observed: 3, spend: 0.1 }]);
     // P(X = 3) = 0.125 > 0.1: no count can reach a boundary.
     expect(out.boundary).toBe(Infinity);
-    expect(out.crossedAt).toBeNull();
+    expect(out.rejected).toBe(false);
+  });
+
+  it('keeps the mean of steps narrower than a cell: an outage minute followed by single events', () => {
+    // Variance 250,000 (cells of 10 events), then 99 steps of five trials (sd 1.1): rounded to whole
+    // cells they would drift the null down and the boundary with it (3× too many rejections). Split
+    // between neighbouring cells they keep their mean and only widen the null a little: the p-value
+    // may come out a few percent high (conservative), never low.
+    const parts = [{ m: 1_000_000, theta: 0.5 }, ...Array.from({ length: 99 }, () => ({ m: 5, theta: 0.5 }))];
+    const total = parts.reduce((s, p) => s + p.m, 0);
+    const x = Math.round(total / 2 + 3 * Math.sqrt(total / 4));
+    const exact = binomialSumUpperTail(parts, x); // normal + Edgeworth at this size
+    const path = parts.map((p, i) => ({ ...p, observed: i === parts.length - 1 ? x : 0, spend: i === parts.length - 1 ? 0.01 : 0 }));
+    const out = errorSpendingTest(path);
+    expect(out.pValue / exact).toBeGreaterThan(0.99);
+    expect(out.pValue / exact).toBeLessThan(1.15);
+  });
+
+  it('takes a step without whole trials or with a share outside (0, 1) for no data: no crash, p = 1, no rejection', () => {
+    for (const theta of [NaN, 0, 1, Infinity]) {
+      const out = errorSpendingTest([{ m: 10, theta, observed: 10, spend: 0.5 }]);
+      expect(out).toMatchObject({ rejected: false, pValue: 1 });
+    }
+    expect(errorSpendingTest([{ m: 2.5, theta: 0.5, observed: 2, spend: 0.5 }]).rejected).toBe(false);
+    const look = rateRatioLooks([{ nA: 900, xA: 5, nB: 100, xB: 50 }], { rNull: NaN, alpha: 0.01, schedule: { looks: 15, final: true } });
+    expect(look).toMatchObject({ rejected: false, pValue: 1 });
   });
 });
 
@@ -78,6 +105,17 @@ describe('rateRatioLooks', () => {
     expect(spendingAt(0.01, 3, { looks: 16, final: true }, true)).toBe(0.01);
     expect(spendingAt(0.01, 30, { looks: 16, final: false }, true)).toBe(0.01);
     expect(spendingAt(0.01, 3, { looks: Infinity, final: false }, true)).toBe(0);
+  });
+
+  it('gives each look the spending of its own position: look 4 of 16 may spend α·(4/16)^1.5 in all', () => {
+    const ivs = Array.from({ length: 4 }, () => ({ nA: 900, xA: 9, nB: 100, xB: 1 }));
+    const look = rateRatioLooks(ivs, { rNull: 1, alpha: 0.01, schedule: { looks: 16, final: false } });
+    expect(look.look).toBe(4);
+    // Nothing reached the earlier boundaries at these counts, so the fourth look spends its whole allowance less what the first three spent.
+    expect(look.alpha).toBeLessThanOrEqual(0.01 * 0.125);
+    expect(look.alpha).toBeGreaterThan(0.01 * (0.125 - (3 / 16) ** 1.5));
+    const atTheEnd = rateRatioLooks(ivs, { rNull: 1, alpha: 0.01, schedule: { looks: 16, final: true } });
+    expect(atTheEnd.alpha).toBeGreaterThan(0.01 - 0.01 * (3 / 16) ** 1.5);
   });
 
   /** No-change rollouts, the split stepping 5 → 50%, bad events optionally in clusters of `cluster`. */
