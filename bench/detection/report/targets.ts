@@ -6,6 +6,7 @@
  * on the same target: a target the oracle misses asks more than knowing the answer gives.
  */
 import { STRICT_ID } from '../methods.js';
+import { fisherGreater } from './binomial-interval.js';
 import type { ScenarioResult } from './summary.js';
 
 export interface TargetRow {
@@ -34,16 +35,22 @@ function fastestPeer(r: ScenarioResult, twin: ScenarioResult | undefined, admit:
  * wavegate must be at least twice as fast as the peer at an equal or lower false-rollback rate (on
  * the twin scenario): at its default α where that already rolls back no more healthy canaries than
  * the peer, else at its stricter operating point (α = 0.1%) — wavegate's α is the knob a user turns
- * for fewer false rollbacks, as a peer's threshold is theirs.
+ * for fewer false rollbacks, as a peer's threshold is theirs. "No more" allows for simulation
+ * noise: a rate counts as higher only when a one-sided Fisher exact test says so at 5% (1 of 2,000
+ * against 0 of 2,000 is p = 0.5, 5 against 0 is p = 0.03).
  */
 function peerRow(target: string, r: ScenarioResult, twin: ScenarioResult | undefined, peer: string): TargetRow {
   const theirs = r.methods[peer]!.medianMinutes as number;
-  const peerFalse = twin?.methods[peer]?.rollbackRate;
-  const point = OPERATING_POINTS.find((p) => peerFalse === undefined || (twin?.methods[p.id]?.rollbackRate ?? Infinity) <= peerFalse) ?? OPERATING_POINTS[OPERATING_POINTS.length - 1]!;
+  const peerTwin = twin?.methods[peer];
+  const notHigher = (id: string) => {
+    const ours = twin?.methods[id];
+    return !peerTwin || !ours || ours.rollbackRate <= peerTwin.rollbackRate || fisherGreater(ours.rollbacks, ours.runs, peerTwin.rollbacks, peerTwin.runs) > 0.05;
+  };
+  const point = OPERATING_POINTS.find((p) => notHigher(p.id)) ?? OPERATING_POINTS[OPERATING_POINTS.length - 1]!;
   const ours = r.methods[point.id]?.medianMinutes ?? null;
   const ourFalse = twin?.methods[point.id]?.rollbackRate;
-  const falseText = ourFalse === undefined || peerFalse === undefined ? 'no twin' : `false rollbacks ${pct(ourFalse)} vs ${pct(peerFalse)}`;
-  const met = ours !== null && ours <= 0.5 * theirs && (ourFalse === undefined || peerFalse === undefined || ourFalse <= peerFalse);
+  const falseText = ourFalse === undefined || !peerTwin ? 'no twin' : `false rollbacks ${pct(ourFalse)} vs ${pct(peerTwin.rollbackRate)}`;
+  const met = ours !== null && ours <= 0.5 * theirs && notHigher(point.id);
   const oracle = r.methods.oracle?.medianMinutes ?? null;
   const oracleText = oracle === null ? 'no median' : `${oracle <= 0.5 * theirs ? 'yes' : 'no'} (${oracle} min)`;
   return { target, scenario: r.scenario.id, measured: `${ours ?? '—'} vs ${theirs} min (${peer}; wavegate at ${point.label}); ${falseText}`, met, oracle: oracleText };
