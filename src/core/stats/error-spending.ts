@@ -85,7 +85,7 @@ export function errorSpendingTest(steps: readonly SpendingStep[]): SpendingOutco
   return last;
 }
 
-/** Not data is never evidence: a step without whole trials or a share strictly inside (0, 1) adds nothing. */
+/** A step adds trials only with a whole, positive count and a share strictly inside (0, 1); anything else is not data. */
 function isStep(st: SpendingStep): boolean {
   return Number.isInteger(st.m) && st.m > 0 && st.theta > 0 && st.theta < 1;
 }
