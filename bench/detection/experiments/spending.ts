@@ -5,7 +5,7 @@
  * looks: either one look at the planned end (the third run), or a look every minute spending
  * α·(t/T)^ρ. Dispersion, grid and history (three hours) as shipped; the one-interval rule as shipped.
  *
- *   npx tsx bench/detection/experiments/spending.ts [null runs] [effect runs]
+ *   npx tsx bench/detection/experiments/spending.ts [null runs] [effect runs] [variant filter]
  */
 import { dispersionOf } from '../../../src/core/judge/rate-comparison.js';
 import { temper } from '../../../src/core/stats/dispersion.js';
@@ -38,7 +38,11 @@ const variants: Record<string, Variant> = {
   'looks every minute, 80%, ρ 1.5 (shipped)': { share: 0.8, rho: 1.5 },
   'looks every minute, 80%, ρ 2': { share: 0.8, rho: 2 },
   'looks every minute, 100%, ρ 1.5': { share: 1, rho: 1.5 },
+  // Front-loaded: what a first-minute verdict on 4× regressions would cost the 2× power.
+  'looks every minute, 80%, ρ 0.75': { share: 0.8, rho: 0.75 },
+  'looks every minute, 80%, ρ 0.5': { share: 0.8, rho: 0.5 },
 };
+const only = process.argv[4];
 
 type Counts = Array<{ n: number; x: number }>;
 function decide(ivs: readonly IntervalCounts[], history: Counts, v: Variant, budget: number): number {
@@ -73,7 +77,7 @@ console.log('|---|---|---|---|---|');
 for (const id of ['err-1.5x-10rps-0.5pct', 'err-2x-10rps-0.5pct', 'err-4x-10rps-0.5pct', 'err-10x-10rps-0.5pct', 'err-2x-1rps-2pct', 'err-3x-10rps-0.1pct', 'err-2x-50rps-0.05pct', 'err-2x-10rps-0.5pct-steps', 'err-2x-10rps-0.5pct-retries', 'err-2x-10rps-0.5pct-prometheus-counts']) {
   const s = scenarioById(id);
   const data = runsOf(s, effectRuns);
-  for (const [name, v] of Object.entries(variants)) {
+  for (const [name, v] of Object.entries(variants).filter(([n]) => !only || n.includes(only))) {
     const t = tally(data.map((d) => decide(d.ivs, d.history, v, s.budgetMinutes)), s.budgetMinutes);
     console.log(`| ${id} | ${name} | ${effectRuns} | ${pct(t.power)} | ${t.median ?? '—'} |`);
   }
