@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { abortAnalysis, advance, newAnalysis, type AdvanceOptions } from '../core/analysis/advance.js';
 import type { AnalysisStore } from '../core/analysis/analysis-store.js';
@@ -9,7 +8,7 @@ import { AnalysisNotFoundError, StaleRevisionError } from '../errors/store-error
 import { InvalidAnalysisRequestError } from '../errors/request-errors.js';
 import { WavegateError } from '../errors/wavegate-error.js';
 import type { Failpoint } from '../telemetry/failpoints.js';
-import { keepLease } from '../jobs/lease-keeper.js';
+import { withLease } from '../jobs/lease-keeper.js';
 import { readBaselineHistory } from './baseline-history.js';
 import { measureMetric, type QueryLookup } from './measure.js';
 import { prefetchRange } from './replay.js';
@@ -83,45 +82,36 @@ export class AnalysisService {
    */
   async tick(id: string): Promise<Analysis | null> {
     const { store } = this.deps;
-    // One token per attempt, so a holder whose lease expired cannot release its successor's.
-    const owner = `${this.deps.owner}/${randomUUID()}`;
-    const ttl = this.deps.leaseTtlMs ?? 60_000;
-    if (!(await store.acquireLease(id, owner, ttl, this.deps.now()))) return null;
-    const lease = keepLease({
-      ttlMs: ttl,
-      renew: () => store.renewLease(id, owner, ttl, this.deps.now()),
-      onLost: (why) => this.deps.logger.warn({ analysisId: id, why }, 'analysis lease lost; stopping before the next tick'),
+    const lease = { owner: this.deps.owner, ttlMs: this.deps.leaseTtlMs ?? 60_000, now: () => this.deps.now(), onLost: (why: string) => this.deps.logger.warn({ analysisId: id, why }, 'analysis lease lost; stopping before the next tick') };
+    return withLease(store, id, lease, async (held) => {
+      let current: Analysis | null = null;
+      try {
+        current = await store.get(id);
+        if (!current || current.verdict !== 'running') return current;
+        // Only ratio metrics read a history; an analysis without one spends no read and no write on it.
+        if (current.baselineHistory === undefined && current.specs.some((s) => s.kind === 'ratio')) {
+          const baselineHistory = await readBaselineHistory(this.deps.source, current, this.deps.logger);
+          current = await this.save(current, { ...current, baselineHistory, updatedAt: this.deps.now() }, []);
+        }
+        if (current.mode === 'retrospective') return await this.replay(current);
+        for (const end of dueTickEnds(current, this.deps.now(), this.deps.settleDelayMs ?? 0)) {
+          if (held.lost) break;
+          const measurements = await this.measureAll(current.specs, end - current.request.intervalMs, end, (q) => this.deps.source.instant(q, end));
+          this.deps.failpoint?.('analysis.afterMeasure');
+          current = await this.save(current, advance(current, end, measurements, this.deps.now(), this.deps.advance), measurements);
+          if (current.verdict !== 'running') break;
+        }
+        return current;
+      } catch (err) {
+        // The running state's deadline: past its last interval plus a grace, an analysis whose ticks
+        // keep failing ends inconclusive (naming the error) instead of answering `running` forever.
+        if (current && current.verdict === 'running' && !(err instanceof StaleRevisionError) && this.deps.now() > lastTickEnd(current.request) + overdueGraceMs(current)) {
+          const code = err instanceof WavegateError ? err.code : 'TICK_FAILED';
+          return await this.save(current, abortAnalysis(current, `no tick could be completed by the deadline (${code}: ${(err as Error).message})`, this.deps.now(), 'wavegate'), []);
+        }
+        throw err;
+      }
     });
-    let current: Analysis | null = null;
-    try {
-      current = await store.get(id);
-      if (!current || current.verdict !== 'running') return current;
-      // Only ratio metrics read a history; an analysis without one spends no read and no write on it.
-      if (current.baselineHistory === undefined && current.specs.some((s) => s.kind === 'ratio')) {
-        const baselineHistory = await readBaselineHistory(this.deps.source, current, this.deps.logger);
-        current = await this.save(current, { ...current, baselineHistory, updatedAt: this.deps.now() }, []);
-      }
-      if (current.mode === 'retrospective') return await this.replay(current);
-      for (const end of dueTickEnds(current, this.deps.now(), this.deps.settleDelayMs ?? 0)) {
-        if (lease.lost) break;
-        const measurements = await this.measureAll(current.specs, end - current.request.intervalMs, end, (q) => this.deps.source.instant(q, end));
-        this.deps.failpoint?.('analysis.afterMeasure');
-        current = await this.save(current, advance(current, end, measurements, this.deps.now(), this.deps.advance), measurements);
-        if (current.verdict !== 'running') break;
-      }
-      return current;
-    } catch (err) {
-      // The running state's deadline: past its last interval plus a grace, an analysis whose ticks
-      // keep failing ends inconclusive (naming the error) instead of answering `running` forever.
-      if (current && current.verdict === 'running' && !(err instanceof StaleRevisionError) && this.deps.now() > lastTickEnd(current.request) + overdueGraceMs(current)) {
-        const code = err instanceof WavegateError ? err.code : 'TICK_FAILED';
-        return await this.save(current, abortAnalysis(current, `no tick could be completed by the deadline (${code}: ${(err as Error).message})`, this.deps.now(), 'wavegate'), []);
-      }
-      throw err;
-    } finally {
-      lease.stop();
-      await store.releaseLease(id, owner).catch(() => undefined);
-    }
   }
 
   /** When the next tick of a running analysis is due (ms), or null when it has none left. */

@@ -12,6 +12,9 @@
  * forever would leave its rollout or analysis stuck. The lease then lapses as it did before
  * renewal existed, another worker takes over, and the fences refuse the hung work's late writes.
  */
+import { randomUUID } from 'node:crypto';
+import type { LeaseStore } from '../core/leases.js';
+
 export interface KeptLease {
   /** True once the lease may be held by someone else: stop before the next step. */
   readonly lost: boolean;
@@ -85,4 +88,26 @@ export function keepLease(opts: LeaseKeeperOptions): KeptLease {
       clearInterval(timer);
     },
   };
+}
+
+/**
+ * Runs `work` under item `id`'s lease, kept alive while it runs and released after: null without
+ * running it when another holder has the lease. Each attempt holds its lease under its own token
+ * (`owner` plus a random suffix), so a holder whose lease expired cannot release its successor's.
+ */
+export async function withLease<T>(
+  store: LeaseStore,
+  id: string,
+  opts: { owner: string; ttlMs: number; now: () => number; onLost: (why: 'taken' | 'unrenewed') => void },
+  work: (lease: KeptLease) => Promise<T>,
+): Promise<T | null> {
+  const owner = `${opts.owner}/${randomUUID()}`;
+  if (!(await store.acquireLease(id, owner, opts.ttlMs, opts.now()))) return null;
+  const lease = keepLease({ ttlMs: opts.ttlMs, renew: () => store.renewLease(id, owner, opts.ttlMs, opts.now()), onLost: opts.onLost });
+  try {
+    return await work(lease);
+  } finally {
+    lease.stop();
+    await store.releaseLease(id, owner).catch(() => undefined);
+  }
 }

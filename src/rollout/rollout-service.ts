@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AnalysisRequest, MetricSpec } from '../core/analysis/model.js';
 import type { ActionOutcome } from '../core/rollout/actions.js';
@@ -15,7 +14,7 @@ import { RolloutNotFoundError, StaleRolloutError } from '../errors/rollout-error
 import { InvalidPlanError } from '../errors/plan-errors.js';
 import { RolloutCommandError } from '../errors/rollout-command-error.js';
 import type { Failpoint } from '../telemetry/failpoints.js';
-import { keepLease } from '../jobs/lease-keeper.js';
+import { withLease } from '../jobs/lease-keeper.js';
 import { executeAction, type RolloutWorld } from './execute-action.js';
 
 export interface RolloutServiceDeps {
@@ -94,19 +93,11 @@ export class RolloutService {
    */
   async work(id: string): Promise<Rollout | null> {
     const { store } = this.deps;
-    // One token per attempt, so a holder whose lease expired cannot release its successor's.
-    const owner = `${this.deps.owner}/${randomUUID()}`;
-    const ttlMs = this.deps.leaseTtlMs ?? 120_000;
-    if (!(await store.acquireLease(id, owner, ttlMs, this.deps.now()))) return null;
-    const lease = keepLease({
-      ttlMs,
-      renew: () => store.renewLease(id, owner, ttlMs, this.deps.now()),
-      onLost: (why) => this.deps.logger.warn({ rolloutId: id, why }, 'rollout lease lost; stopping before the next step'),
-    });
-    try {
+    const lease = { owner: this.deps.owner, ttlMs: this.deps.leaseTtlMs ?? 120_000, now: () => this.deps.now(), onLost: (why: string) => this.deps.logger.warn({ rolloutId: id, why }, 'rollout lease lost; stopping before the next step') };
+    return withLease(store, id, lease, async (held) => {
       let r = await store.get(id);
       // A step started under a lost lease could overlap another worker's; what was done is fenced.
-      for (let i = 0; r && !lease.lost && i < (this.deps.maxActionsPerWork ?? 50); i++) {
+      for (let i = 0; r && !held.lost && i < (this.deps.maxActionsPerWork ?? 50); i++) {
         const now = this.deps.now();
         const timed = advanceTime(r, now);
         if (timed !== r) r = await this.save(r, timed);
@@ -128,10 +119,7 @@ export class RolloutService {
         if (outcome.kind === 'failed' || (outcome.kind === 'convergence' && outcome.pending.length > 0) || (outcome.kind === 'gate' && !outcome.open)) return r;
       }
       return r;
-    } finally {
-      lease.stop();
-      await store.releaseLease(id, owner).catch(() => undefined);
-    }
+    });
   }
 
   /**

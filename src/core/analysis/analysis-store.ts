@@ -1,4 +1,5 @@
 import type { Analysis, Verdict } from './model.js';
+import type { LeaseStore } from '../leases.js';
 
 /** Filters of `AnalysisStore.list`, ANDed. */
 export interface AnalysisListFilter {
@@ -25,8 +26,10 @@ export interface AnalysisPage {
  *
  * `id`, `key` and `createdAt` are fixed at creation (they feed the key index and the listing order).
  * Deliberately left out: deletion, retention and search beyond key/verdict — analyses are an audit trail.
+ *
+ * Its lease (core/leases.ts) keeps two processes from ticking one analysis at once.
  */
-export interface AnalysisStore {
+export interface AnalysisStore extends LeaseStore {
   /**
    * Insert a new analysis, stored as given (its `revision` is normally 0). If `analysis.key` is set and
    * an analysis with that key exists — or an analysis with the same id exists (a retried create) —
@@ -58,25 +61,6 @@ export interface AnalysisStore {
 
   /** Ids of analyses whose verdict is 'running', oldest first (for the scheduler to resume after a restart). */
   listRunning(): Promise<string[]>;
-
-  /**
-   * Take the scheduling lease of analysis `id` for `ttlMs`, so two processes never tick one analysis at
-   * once. True when `owner` now holds it. Not re-entrant: while a lease is live, even its owner is
-   * refused. An expired lease can be taken by anyone. `now` is for stores without a clock of their own
-   * (memory); Redis expires leases by its server clock and ignores it. The lease is advisory: a tick that
-   * outlives its ttl must still rely on `update`'s compare-and-set.
-   */
-  acquireLease(id: string, owner: string, ttlMs: number, now: number): Promise<boolean>;
-
-  /**
-   * Extend the lease to `ttlMs` from now if `owner` still holds it; false when it expired or another
-   * owner took it (the holder must then stop before its next step). Long work renews every third of
-   * its ttl (jobs/lease-keeper.ts) so a slow Prometheus or Git push does not let a second worker in.
-   */
-  renewLease(id: string, owner: string, ttlMs: number, now: number): Promise<boolean>;
-
-  /** Drop the lease if `owner` holds it; a lease held by someone else (or expired and retaken) is untouched. */
-  releaseLease(id: string, owner: string): Promise<void>;
 
   /** Is the backing store reachable (readiness). Never throws. */
   ping(): Promise<boolean>;

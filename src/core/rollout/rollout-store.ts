@@ -1,4 +1,5 @@
 import type { Rollout, RolloutStatus } from './rollout.js';
+import type { LeaseStore } from '../leases.js';
 
 /** Filters of `RolloutStore.list`, ANDed. */
 export interface RolloutListFilter {
@@ -32,8 +33,10 @@ export interface RolloutPage {
  * `id`, `app` and `createdAt` are fixed at creation (they feed the app slot, the indexes and the
  * listing order). Deliberately left out: deletion and retention (rollouts are an audit trail), and
  * any state-machine rule beyond the app slot — which status may follow which is the core's business.
+ *
+ * Its lease (core/leases.ts) keeps two processes from advancing one rollout at once.
  */
-export interface RolloutStore {
+export interface RolloutStore extends LeaseStore {
   /**
    * Insert a new rollout, stored as given (its `revision` is normally 0). Refused, writing nothing, with
    * `RolloutConflictError`: `ROLLOUT_EXISTS` when a rollout with this id is stored (a retried create
@@ -65,25 +68,6 @@ export interface RolloutStore {
    * throws. The `revision` carried by `next` is ignored; `updatedAt` is the caller's to set.
    */
   update(next: Rollout, expectedRevision: number): Promise<Rollout>;
-
-  /**
-   * Take the driving lease of rollout `id` for `ttlMs`, so two processes never advance one rollout at
-   * once. True when `owner` now holds it. Not re-entrant: while a lease is live, even its owner is
-   * refused. An expired lease can be taken by anyone. `now` is for stores without a clock of their own
-   * (memory); Redis expires leases by its server clock and ignores it. The lease is advisory: a step
-   * that outlives its ttl must still rely on `update`'s compare-and-set.
-   */
-  acquireLease(id: string, owner: string, ttlMs: number, now: number): Promise<boolean>;
-
-  /**
-   * Extend the lease to `ttlMs` from now if `owner` still holds it; false when it expired or another
-   * owner took it (the holder must then stop before its next step). Long work renews every third of
-   * its ttl (jobs/lease-keeper.ts) so a slow Prometheus or Git push does not let a second worker in.
-   */
-  renewLease(id: string, owner: string, ttlMs: number, now: number): Promise<boolean>;
-
-  /** Drop the lease if `owner` holds it; a lease held by someone else (or expired and retaken) is untouched. */
-  releaseLease(id: string, owner: string): Promise<void>;
 
   /** Is the backing store reachable (readiness). Never throws. */
   ping(): Promise<boolean>;
