@@ -1,4 +1,4 @@
-import { abortableSleep, equalJitter } from '../retry-timing.js';
+import { equalJitter } from '../retry-timing.js';
 
 /**
  * Wait before attempt `attempt` (2, 3, …) after a lost push race: base·factor^(attempt−2), capped,
@@ -14,4 +14,3 @@ export function backoffDelay(
 }
 
 /** Sleeps on an unref'd timer (it never keeps the process alive) and stops early when aborted. */
-export const defaultSleep = abortableSleep;

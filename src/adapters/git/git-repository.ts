@@ -2,7 +2,8 @@ import { isAbsolute } from 'node:path';
 import type { GitChange, GitChangeResult, GitCommitSummary, GitRepository } from '../../core/rollout/git-change.js';
 import { GitConflictError, GitEditInvalidError, GitRepoUnknownError, GitUnavailableError } from '../../errors/git-errors.js';
 import { applyEdits } from './apply-edits.js';
-import { backoffDelay, defaultSleep } from './backoff.js';
+import { abortableSleep } from '../retry-timing.js';
+import { backoffDelay } from './backoff.js';
 import { formatCommitMessage } from './commit-message.js';
 import { EditProblem } from './edit-problem.js';
 import { editError } from './edit-errors.js';
@@ -28,7 +29,7 @@ export function createGitRepository(options: GitRepositoryOptions): GitRepositor
   const lockTtlMs = options.lockTtlMs ?? 60_000;
   const depth = options.idempotencyDepth ?? 200;
   const random = options.random ?? Math.random;
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? abortableSleep;
   const now = options.now ?? Date.now;
   const logger = options.logger;
   // Whatever `options.lock` is, one process never runs two commands in one clone at once.

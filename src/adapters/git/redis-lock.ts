@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GitUnavailableError } from '../../errors/git-errors.js';
-import { defaultSleep } from './backoff.js';
+import { abortableSleep } from '../retry-timing.js';
 import { lockBusy, type Lock } from './lock.js';
 
 /** The two commands the lock needs; an ioredis `Redis` fits. */
@@ -37,7 +37,7 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
 export function createRedisLock(options: RedisLockOptions): Lock {
   const { redis, prefix = 'wavegate:lock:', waitMs = 120_000, pollMs = 50 } = options;
   const random = options.random ?? Math.random;
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? abortableSleep;
   const now = options.now ?? Date.now;
 
   const acquire = async (key: string, token: string, ttlMs: number): Promise<void> => {

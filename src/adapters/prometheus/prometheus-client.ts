@@ -3,7 +3,8 @@ import type { MetricsSource, QueryResult, RangeStep } from '../../core/analysis/
 import { MetricsQueryRejectedError, type MetricsErrorDetails } from '../../errors/metrics-errors.js';
 import { evaluationTimes, toInstantResult, toRangeSteps } from './parse-response.js';
 import { makeRedactor, secretsOf, splitCredentials } from './redact.js';
-import { defaultSleep, sendWithRetry, type RetryPolicy, type Sleep } from './send-with-retry.js';
+import { abortableSleep } from '../retry-timing.js';
+import { sendWithRetry, type RetryPolicy, type Sleep } from './send-with-retry.js';
 
 /** The slice of a pino logger the client uses. */
 export interface PrometheusClientLogger {
@@ -74,7 +75,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Metric
     retryBaseMs: options.retryBaseMs ?? 250,
     maxRetryDelayMs: options.maxRetryDelayMs ?? 10_000,
     random: options.random ?? Math.random,
-    sleep: options.sleep ?? defaultSleep,
+    sleep: options.sleep ?? abortableSleep,
   };
   const now = options.now ?? Date.now;
   const logger = options.logger;

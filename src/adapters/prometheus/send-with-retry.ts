@@ -1,7 +1,7 @@
 import type { AxiosInstance } from 'axios';
 import { MetricsError } from '../../errors/metrics-errors.js';
 import { interpretAnswer, transportFailure, type ExchangeContext, type Success } from './classify-error.js';
-import { abortableSleep, equalJitter } from '../retry-timing.js';
+import { equalJitter } from '../retry-timing.js';
 
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
@@ -32,7 +32,6 @@ export function backoffDelay(retry: number, baseMs: number, random: () => number
 }
 
 /** Sleeps on an unref'd timer (it never keeps the process alive) and stops early when aborted. */
-export const defaultSleep: Sleep = abortableSleep;
 
 export async function sendWithRetry(exchange: Exchange, policy: RetryPolicy, signal?: AbortSignal): Promise<Success> {
   for (let attempt = 1; ; attempt++) {

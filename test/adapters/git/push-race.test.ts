@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { defaultSleep } from '../../../src/adapters/git/backoff.js';
+import { abortableSleep } from '../../../src/adapters/retry-timing.js';
 import { createMemoryLock, type Lock } from '../../../src/adapters/git/lock.js';
 import { createRedisLock } from '../../../src/adapters/git/redis-lock.js';
 import type { GitChangeResult, GitRepository } from '../../../src/core/rollout/git-change.js';
@@ -46,7 +46,7 @@ interface RaceOutcome {
 /** Runs the race; `lockFor(w)` gives writer w its lock (shared or not). */
 async function race(lockFor: (writer: number) => Lock, outsidePauseMs: [number, number]): Promise<RaceOutcome> {
   const writers = await Promise.all(
-    CLUSTERS.map((_, w) => repositoryFor(remote, { lock: lockFor(w), sleep: defaultSleep, random: Math.random, backoff: BACKOFF })),
+    CLUSTERS.map((_, w) => repositoryFor(remote, { lock: lockFor(w), sleep: abortableSleep, random: Math.random, backoff: BACKOFF })),
   );
   let outsideDone = false;
   let outsideCommits = 0;
@@ -56,7 +56,7 @@ async function race(lockFor: (writer: number) => Lock, outsidePauseMs: [number, 
       await writer.commit({ [`notes/outside-${outsideCommits}.txt`]: `note ${outsideCommits}\n` }, `notes: ${outsideCommits}`);
       outsideCommits += 1;
       const [min, max] = outsidePauseMs;
-      await defaultSleep(min + Math.random() * (max - min));
+      await abortableSleep(min + Math.random() * (max - min));
     }
   })();
 
