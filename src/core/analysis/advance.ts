@@ -60,7 +60,7 @@ export function advance(analysis: Analysis, tickEnd: number, measurements: reado
     if (previous.verdict !== 'running') return previous;
     const own = all.filter((m) => m.template === spec.template && m.metric === spec.name);
     const history = analysis.baselineHistory?.[metricId(spec)];
-    const j = judgeMetric(spec, own, { alpha, final, plannedTicks, consecutiveErrorLimit: limit, ...(history ? { history } : {}) });
+    const j = judgeMetric(spec, own, { alpha, final, plannedTicks, consecutiveErrorLimit: limit, history });
     return { ...previous, verdict: j.verdict, evidence: j.evidence, reason: j.reason, decidedAt: j.verdict === 'running' ? null : tickEnd };
   });
   const combined = combineVerdict(metrics, opts.scoring ?? DEFAULT_SCORING);

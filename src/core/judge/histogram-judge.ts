@@ -112,7 +112,7 @@ function tailTest(data: readonly HistogramData[], bound: number, tolerance: numb
     const b = slowCount(d.canary.le, d.canary.cumulative, bound);
     return { nA: a.total, xA: a.slow, nB: b.total, xB: b.slow };
   });
-  return { bound, cmp: compareRates(intervals, { alpha, tolerance, final: ctx.final, ...(ctx.plannedTicks ? { plannedLooks: ctx.plannedTicks } : {}) }) };
+  return { bound, cmp: compareRates(intervals, { alpha, tolerance, final: ctx.final, plannedLooks: ctx.plannedTicks }) };
 }
 
 function quantileTest(data: readonly HistogramData[], qb: { quantile: number; maxSeconds: number }, alpha: number) {

@@ -21,7 +21,7 @@ export function judgeRatio(spec: RatioMetricSpec, measurements: readonly Measure
   const absAlpha = ctx.alpha * 0.1;
 
   const history = (ctx.history ?? []).map((c) => orient(c)).map((c) => ({ n: c.total, x: c.bad }));
-  const rel = compareRates(intervals, { alpha: testAlpha, tolerance: spec.tolerance, final: ctx.final, history, ...(ctx.plannedTicks ? { plannedLooks: ctx.plannedTicks } : {}) });
+  const rel = compareRates(intervals, { alpha: testAlpha, tolerance: spec.tolerance, final: ctx.final, history, plannedLooks: ctx.plannedTicks });
   const abs = spec.maxRate === undefined ? null : absoluteBound(rel.totals.xB, rel.totals.nB, spec.maxRate, absAlpha, intervals.length >= MIN_INFORMATIVE_INTERVALS);
   const missing = missingEvents(rel.totals, spec.minEvents);
 
