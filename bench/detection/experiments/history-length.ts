@@ -15,15 +15,9 @@
  */
 import { compareRates, MIN_INFORMATIVE_INTERVALS } from '../../../src/core/judge/rate-comparison.js';
 import { type IntervalCounts, isInformative } from '../../../src/core/stats/interval-counts.js';
-import { clopperPearson } from '../report/binomial-interval.js';
-import { scenarioById, SCENARIOS } from '../scenarios.js';
-import type { Scenario } from '../scenario.js';
-import { HISTORY_MINUTES, historyBefore } from '../sim/history-before.js';
-import { shippedSpecs } from '../judges/wavegate.js';
-import { errorIntervals, tally } from './crossing.js';
+import { HISTORY_MINUTES } from '../sim/history-before.js';
+import { printVariantTables } from './variant-tables.js';
 
-const SPECS = shippedSpecs();
-const NAMES = { ratio: SPECS.find((x) => x.kind === 'ratio')!, histogram: SPECS.find((x) => x.kind === 'histogram')! };
 /** The relative error test's α in the shipped analysis. */
 const A = 0.0045;
 
@@ -55,32 +49,10 @@ function decide(ivs: readonly IntervalCounts[], history: Counts, v: Variant, bud
   return Infinity;
 }
 
-function runsOf(s: Scenario, runs: number) {
-  return Array.from({ length: runs }, (_, r) => {
-    const all = historyBefore(s, r, NAMES).map((c) => ({ n: c.total, x: c.bad }));
-    return { ivs: errorIntervals(s, r, s.budgetMinutes), all };
-  });
-}
 const historyOf = (all: Counts, minutes: number) => all.slice(HISTORY_MINUTES - minutes);
-const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
-console.log('| scenario | variant | runs | false rollbacks [95% CI] |');
-console.log('|---|---|---|---|');
-for (const s of SCENARIOS.filter((x) => x.kind === 'no-change')) {
-  const data = runsOf(s, nullRuns);
-  for (const [name, v] of Object.entries(variants)) {
-    const k = data.filter((d) => Number.isFinite(decide(d.ivs, historyOf(d.all, v.minutes), v, s.budgetMinutes))).length;
-    const [lo, hi] = clopperPearson(k, nullRuns);
-    console.log(`| ${s.id} | ${name} | ${nullRuns} | ${pct(k / nullRuns)} [${pct(lo)}, ${pct(hi)}] |`);
-  }
-}
-console.log('\n| scenario | variant | runs | power within budget | median minute |');
-console.log('|---|---|---|---|---|');
-for (const id of ['err-2x-10rps-0.5pct', 'err-4x-10rps-0.5pct', 'err-10x-10rps-0.5pct', 'err-2x-1rps-2pct', 'err-3x-10rps-0.1pct', 'err-2x-50rps-0.05pct', 'err-2x-10rps-0.5pct-steps', 'err-2x-10rps-0.5pct-retries', 'err-2x-10rps-0.5pct-prometheus-counts']) {
-  const s = scenarioById(id);
-  const data = runsOf(s, effectRuns);
-  for (const [name, v] of Object.entries(variants)) {
-    const t = tally(data.map((d) => decide(d.ivs, historyOf(d.all, v.minutes), v, s.budgetMinutes)), s.budgetMinutes);
-    console.log(`| ${id} | ${name} | ${effectRuns} | ${pct(t.power)} | ${t.median ?? '—'} |`);
-  }
-}
+printVariantTables(variants, (run, v, budget) => decide(run.ivs, historyOf(run.history, v.minutes), v, budget), {
+  nullRuns,
+  effectRuns,
+  effects: ['err-2x-10rps-0.5pct', 'err-4x-10rps-0.5pct', 'err-10x-10rps-0.5pct', 'err-2x-1rps-2pct', 'err-3x-10rps-0.1pct', 'err-2x-50rps-0.05pct', 'err-2x-10rps-0.5pct-steps', 'err-2x-10rps-0.5pct-retries', 'err-2x-10rps-0.5pct-prometheus-counts'],
+});

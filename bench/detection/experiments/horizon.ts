@@ -15,15 +15,8 @@ import { splitDispersion, temper, temporalDispersion } from '../../../src/core/s
 import { type IntervalCounts, isInformative } from '../../../src/core/stats/interval-counts.js';
 import { DEFAULT_ONE_SIDED_GRID, type RatioGrid, rateRatioLogE, REGRESSION_GRID } from '../../../src/core/stats/rate-ratio.js';
 import { dispersionOf } from '../../../src/core/judge/rate-comparison.js';
-import { clopperPearson } from '../report/binomial-interval.js';
-import { scenarioById, SCENARIOS } from '../scenarios.js';
-import type { Scenario } from '../scenario.js';
-import { historyBefore } from '../sim/history-before.js';
-import { shippedSpecs } from '../judges/wavegate.js';
-import { errorIntervals, tally } from './crossing.js';
+import { printVariantTables } from './variant-tables.js';
 
-const SPECS = shippedSpecs();
-const NAMES = { ratio: SPECS.find((x) => x.kind === 'ratio')!, histogram: SPECS.find((x) => x.kind === 'histogram')! };
 
 const nullRuns = Number(process.argv[2] ?? 2000);
 const effectRuns = Number(process.argv[3] ?? 500);
@@ -88,29 +81,10 @@ function decide(ivs: readonly IntervalCounts[], pre: Counts, v: Variant, budget:
   return Infinity;
 }
 
-/** The whole service's per-minute counts in the hours before the canary (sim/history-before.ts). */
-const historyCounts = (s: Scenario, run: number): Counts => historyBefore(s, run, NAMES).map((c) => ({ n: c.total, x: c.bad }));
+const chosen = Object.fromEntries(Object.entries(variants).filter(([name]) => !only || name.includes(only)));
 
-const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
-const names = Object.keys(variants).filter((n) => !only || n.includes(only));
-
-console.log('| scenario | variant | runs | false rollbacks [95% CI] |');
-console.log('|---|---|---|---|');
-for (const s of SCENARIOS.filter((x) => x.kind === 'no-change')) {
-  const data = Array.from({ length: nullRuns }, (_, r) => ({ ivs: errorIntervals(s, r, s.budgetMinutes), pre: historyCounts(s, r) }));
-  for (const name of names) {
-    const k = data.filter((d) => Number.isFinite(decide(d.ivs, d.pre, variants[name]!, s.budgetMinutes))).length;
-    const [lo, hi] = clopperPearson(k, nullRuns);
-    console.log(`| ${s.id} | ${name} | ${nullRuns} | ${pct(k / nullRuns)} [${pct(lo)}, ${pct(hi)}] |`);
-  }
-}
-console.log('\n| scenario | variant | runs | power within budget | median minute |');
-console.log('|---|---|---|---|---|');
-for (const id of ['err-1.5x-10rps-0.5pct', 'err-2x-10rps-0.5pct', 'err-4x-10rps-0.5pct', 'err-10x-10rps-0.5pct', 'err-2x-1rps-2pct', 'err-3x-10rps-0.1pct', 'err-2x-50rps-0.05pct', 'err-2x-10rps-0.5pct-steps', 'err-2x-10rps-0.5pct-retries']) {
-  const s = scenarioById(id);
-  const data = Array.from({ length: effectRuns }, (_, r) => ({ ivs: errorIntervals(s, r, s.budgetMinutes), pre: historyCounts(s, r) }));
-  for (const name of names) {
-    const t = tally(data.map((d) => decide(d.ivs, d.pre, variants[name]!, s.budgetMinutes)), s.budgetMinutes);
-    console.log(`| ${id} | ${name} | ${effectRuns} | ${pct(t.power)} | ${t.median ?? '—'} |`);
-  }
-}
+printVariantTables(chosen, (run, v, budget) => decide(run.ivs, run.history, v, budget), {
+  nullRuns,
+  effectRuns,
+  effects: ['err-1.5x-10rps-0.5pct', 'err-2x-10rps-0.5pct', 'err-4x-10rps-0.5pct', 'err-10x-10rps-0.5pct', 'err-2x-1rps-2pct', 'err-3x-10rps-0.1pct', 'err-2x-50rps-0.05pct', 'err-2x-10rps-0.5pct-steps', 'err-2x-10rps-0.5pct-retries'],
+});

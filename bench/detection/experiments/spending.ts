@@ -12,15 +12,8 @@ import { temper } from '../../../src/core/stats/dispersion.js';
 import type { IntervalCounts } from '../../../src/core/stats/interval-counts.js';
 import { rateRatioLogE, REGRESSION_GRID } from '../../../src/core/stats/rate-ratio.js';
 import { rateRatioLooks } from '../../../src/core/stats/rate-ratio-looks.js';
-import { clopperPearson } from '../report/binomial-interval.js';
-import { scenarioById, SCENARIOS } from '../scenarios.js';
-import type { Scenario } from '../scenario.js';
-import { historyBefore } from '../sim/history-before.js';
-import { shippedSpecs } from '../judges/wavegate.js';
-import { errorIntervals, tally } from './crossing.js';
+import { printVariantTables } from './variant-tables.js';
 
-const SPECS = shippedSpecs();
-const NAMES = { ratio: SPECS.find((x) => x.kind === 'ratio')!, histogram: SPECS.find((x) => x.kind === 'histogram')! };
 const A = 0.0045;
 const nullRuns = Number(process.argv[2] ?? 2000);
 const effectRuns = Number(process.argv[3] ?? 500);
@@ -58,27 +51,10 @@ function decide(ivs: readonly IntervalCounts[], history: Counts, v: Variant, bud
   return Infinity;
 }
 
-const runsOf = (s: Scenario, runs: number) =>
-  Array.from({ length: runs }, (_, r) => ({ ivs: errorIntervals(s, r, s.budgetMinutes), history: historyBefore(s, r, NAMES).map((c) => ({ n: c.total, x: c.bad })) }));
-const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+const chosen = Object.fromEntries(Object.entries(variants).filter(([name]) => !only || name.includes(only)));
 
-console.log('| scenario | variant | runs | false rollbacks [95% CI] |');
-console.log('|---|---|---|---|');
-for (const s of SCENARIOS.filter((x) => x.kind === 'no-change' && nullRuns > 0)) {
-  const data = runsOf(s, nullRuns);
-  for (const [name, v] of Object.entries(variants)) {
-    const k = data.filter((d) => Number.isFinite(decide(d.ivs, d.history, v, s.budgetMinutes))).length;
-    const [lo, hi] = clopperPearson(k, nullRuns);
-    console.log(`| ${s.id} | ${name} | ${nullRuns} | ${pct(k / nullRuns)} [${pct(lo)}, ${pct(hi)}] |`);
-  }
-}
-console.log('\n| scenario | variant | runs | power within budget | median minute |');
-console.log('|---|---|---|---|---|');
-for (const id of ['err-1.5x-10rps-0.5pct', 'err-2x-10rps-0.5pct', 'err-4x-10rps-0.5pct', 'err-10x-10rps-0.5pct', 'err-2x-1rps-2pct', 'err-3x-10rps-0.1pct', 'err-2x-50rps-0.05pct', 'err-2x-10rps-0.5pct-steps', 'err-2x-10rps-0.5pct-retries', 'err-2x-10rps-0.5pct-prometheus-counts']) {
-  const s = scenarioById(id);
-  const data = runsOf(s, effectRuns);
-  for (const [name, v] of Object.entries(variants).filter(([n]) => !only || n.includes(only))) {
-    const t = tally(data.map((d) => decide(d.ivs, d.history, v, s.budgetMinutes)), s.budgetMinutes);
-    console.log(`| ${id} | ${name} | ${effectRuns} | ${pct(t.power)} | ${t.median ?? '—'} |`);
-  }
-}
+printVariantTables(chosen, (run, v, budget) => decide(run.ivs, run.history, v, budget), {
+  nullRuns,
+  effectRuns,
+  effects: ['err-1.5x-10rps-0.5pct', 'err-2x-10rps-0.5pct', 'err-4x-10rps-0.5pct', 'err-10x-10rps-0.5pct', 'err-2x-1rps-2pct', 'err-3x-10rps-0.1pct', 'err-2x-50rps-0.05pct', 'err-2x-10rps-0.5pct-steps', 'err-2x-10rps-0.5pct-retries', 'err-2x-10rps-0.5pct-prometheus-counts'],
+});
