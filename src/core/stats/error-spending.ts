@@ -62,26 +62,27 @@ interface Lattice {
  * drop, and letting it reject after the fact would spend α twice. So earlier looks only absorb.
  */
 export function errorSpendingTest(steps: readonly SpendingStep[]): SpendingOutcome {
-  const usable = steps.map((st) => (isStep(st) ? st : { ...st, m: 0 }));
-  const variance = usable.reduce((s, st) => s + st.m * st.theta * (1 - st.theta), 0);
+  // A step that is not data adds no trials; its look still spends (what it may is carried on).
+  const checked = steps.map((st) => ({ ...st, m: isStep(st) ? st.m : 0, data: Number.isFinite(st.observed) && (st.m === 0 || isStep(st)) }));
+  const variance = checked.reduce((s, st) => s + (st.m > 0 ? st.m * st.theta * (1 - st.theta) : 0), 0);
   const h = variance <= EXACT_MAX_VARIANCE ? 1 : Math.sqrt(variance) / CELLS_PER_SD;
   let lattice: Lattice = { h, offset: 0, mass: new Float64Array([1]) };
   let spent = 0;
   let mean = 0;
   let last: SpendingOutcome = { rejected: false, boundary: Infinity, pValue: 1, alpha: 0, expected: 0 };
-  usable.forEach((step, i) => {
-    mean += step.m * step.theta;
-    if (step.m > 0) lattice = addStep(lattice, step.m, step.theta);
+  for (const step of checked) {
+    if (step.m > 0) {
+      mean += step.m * step.theta;
+      lattice = addStep(lattice, step.m, step.theta);
+    }
     const allowed = Math.max(0, step.spend - spent);
     const cell = Math.round(step.observed / h);
     const { boundary, crossing } = boundaryOf(lattice, allowed);
-    const data = Number.isFinite(step.observed) && (steps[i]!.m === 0 || isStep(steps[i]!));
-    last = data
-      ? { rejected: cell >= boundary, boundary: boundary * h, pValue: tailFrom(lattice, cell), alpha: allowed, expected: mean }
-      : { rejected: false, boundary: boundary * h, pValue: 1, alpha: allowed, expected: mean };
+    const rejected = step.data && cell >= boundary;
+    last = { rejected, boundary: boundary * h, pValue: step.data ? tailFrom(lattice, cell) : 1, alpha: allowed, expected: mean };
     spent += crossing;
     lattice = absorb(lattice, boundary);
-  });
+  }
   return last;
 }
 

@@ -89,7 +89,11 @@ describe('errorSpendingTest', () => {
   it('takes a step without whole trials or with a share outside (0, 1) for no data: no crash, p = 1, no rejection', () => {
     for (const theta of [NaN, 0, 1, Infinity]) {
       const out = errorSpendingTest([{ m: 10, theta, observed: 10, spend: 0.5 }]);
-      expect(out).toMatchObject({ rejected: false, pValue: 1 });
+      expect(out).toMatchObject({ rejected: false, pValue: 1, expected: 0 });
+      // and the looks after it are judged as if it had not been there
+      const next = errorSpendingTest([{ m: 10, theta, observed: 10, spend: 0.001 }, ...steps([5]).slice(0, 1)]);
+      expect(next).toMatchObject({ rejected: true, boundary: 4 });
+      expect(Number.isFinite(next.pValue)).toBe(true);
     }
     expect(errorSpendingTest([{ m: 2.5, theta: 0.5, observed: 2, spend: 0.5 }]).rejected).toBe(false);
     const look = rateRatioLooks([{ nA: 900, xA: 5, nB: 100, xB: 50 }], { rNull: NaN, alpha: 0.01, schedule: { looks: 15, final: true } });
