@@ -55,7 +55,7 @@ export interface RateComparisonOptions {
  * `spending`): the exact looks reach the verdict of a 2× regression three minutes before the
  * mixture does, at more power within the budget.
  */
-export const EXACT_LOOKS_SHARE = 0.8;
+const EXACT_LOOKS_SHARE = 0.8;
 
 /**
  * Bad events must have been seen in this many intervals before the test may fire, unless the history
