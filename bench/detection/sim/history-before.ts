@@ -10,9 +10,9 @@ import { type MetricNames, runSeed, simulateRollout } from './traffic.js';
 
 export const HISTORY_MINUTES = 180;
 
-export function historyBefore(s: Scenario, run: number, names: MetricNames): Counts[] {
+export function historyBefore(s: Scenario, run: number, names: MetricNames, minutes = HISTORY_MINUTES): Counts[] {
   const before: Scenario = { ...s, id: `${s.id}#pre`, split: { kind: 'fixed', canary: 0.1 }, errorEffect: 1, latencyTailIncrease: 0 };
-  return simulateRollout(before, runSeed(before.id, run), HISTORY_MINUTES, names).map((tick) => {
+  return simulateRollout(before, runSeed(before.id, run), minutes, names).map((tick) => {
     const d = tick.measurements[0]!.data;
     if (d?.kind !== 'ratio') throw new Error('ratio measurement first');
     return { total: d.baseline.total + d.canary.total, bad: d.baseline.bad + d.canary.bad };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dispersionOf } from '../../../src/core/judge/rate-comparison.js';
+import { compareRates, dispersionOf, spendingFor } from '../../../src/core/judge/rate-comparison.js';
+import { SPENDING } from '../../../src/core/stats/rate-ratio-looks.js';
 import { splitDispersion, temporalDispersion } from '../../../src/core/stats/dispersion.js';
 import type { IntervalCounts } from '../../../src/core/stats/interval-counts.js';
 
@@ -38,5 +39,34 @@ describe('the dispersion the rate test tempers by', () => {
     expect(splitDispersion(swinging).pValue).toBeGreaterThan(0.01);
     expect(dispersionOf(swinging, calmHistory)).toBeLessThan(1.5);
     expect(dispersionOf(swinging, [])).toBeGreaterThan(5);
+  });
+});
+
+describe('the exact looks\' spending for an analysis with this history', () => {
+  it('gives the first look its allowance only after a precise history without bursts', () => {
+    expect(spendingFor(calmHistory)).toEqual(SPENDING);
+    expect(SPENDING.firstLook).toBeGreaterThan(0);
+    // Thirty intervals make a history precise; twenty do not, however calm.
+    expect(spendingFor(calmHistory.slice(0, 20))).toEqual({ ...SPENDING, firstLook: 0 });
+    expect(spendingFor([])).toEqual({ ...SPENDING, firstLook: 0 });
+  });
+
+  it('withholds it where the history\'s bad events come in bursts, which one interval cannot tell from a regression', () => {
+    // A bad pod: a burst of 20–60 bad events every ten minutes or so, on top of the calm rate.
+    const bursty = calmHistory.map((c, i) => (i % 10 === 3 ? { ...c, x: c.x + 20 + ((i * 13) % 41) } : c));
+    expect(spendingFor(bursty)).toEqual({ ...SPENDING, firstLook: 0 });
+  });
+
+  it('lets a severe regression fail at the first look after a calm history, not after a bursty one', () => {
+    // Minute 1 of a 4× regression: 12 canary errors where 4 of 40 are expected (p = 3.8e-4, error-spending.test.ts).
+    const minute1: IntervalCounts[] = [{ nA: 5400, xA: 28, nB: 600, xB: 12 }];
+    const opts = { alpha: 0.0045, tolerance: 1, plannedLooks: 15 };
+    const calm = compareRates(minute1, { ...opts, history: calmHistory });
+    expect(calm.fired).toBe(true);
+    expect(calm.look!.alpha).toBeCloseTo(0.0045 * 0.8 * (0.15 + 0.85 * 15 ** -1.5), 12);
+    const bursty = calmHistory.map((c, i) => (i % 10 === 3 ? { ...c, x: c.x + 20 + ((i * 13) % 41) } : c));
+    const afterBursts = compareRates(minute1, { ...opts, history: bursty });
+    expect(afterBursts.fired).toBe(false);
+    expect(afterBursts.look!.alpha).toBeCloseTo(0.0045 * 0.8 * 15 ** -1.5, 12);
   });
 });

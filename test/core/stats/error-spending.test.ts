@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { binomialSumUpperTail } from '../../../src/core/stats/binomial-sum-tail.js';
 import { errorSpendingTest, type SpendingStep } from '../../../src/core/stats/error-spending.js';
 import { binomial, mulberry32, poisson } from '../../../src/core/stats/random.js';
-import { rateRatioLooks, SPENDING_EXPONENT, spendingAt } from '../../../src/core/stats/rate-ratio-looks.js';
+import { rateRatioLooks, SPENDING, spendingAt } from '../../../src/core/stats/rate-ratio-looks.js';
 import type { IntervalCounts } from '../../../src/core/stats/interval-counts.js';
 import { clopperPearson } from '../../../bench/detection/report/binomial-interval.js';
 
@@ -102,24 +102,50 @@ describe('errorSpendingTest', () => {
 });
 
 describe('rateRatioLooks', () => {
-  it('spends α·(t/T)^1.5 over the planned looks and all of it at the planned end', () => {
-    expect(SPENDING_EXPONENT).toBe(1.5);
-    expect(spendingAt(0.01, 4, { looks: 16, final: false }, true)).toBeCloseTo(0.01 * 0.125, 15);
-    expect(spendingAt(0.01, 4, { looks: 16, final: false }, true, 2)).toBeCloseTo(0.01 / 16, 15);
+  it('spends α·[0.15 + 0.85·(t/T)^1.5] over the planned looks and all of it at the planned end', () => {
+    expect(SPENDING).toEqual({ exponent: 1.5, firstLook: 0.15 });
+    expect(spendingAt(0.01, 0, { looks: 16, final: false }, false)).toBe(0);
+    expect(spendingAt(0.01, 1, { looks: 16, final: false }, true)).toBeCloseTo(0.01 * (0.15 + 0.85 / 64), 15);
+    expect(spendingAt(0.01, 4, { looks: 16, final: false }, true)).toBeCloseTo(0.01 * (0.15 + 0.85 * 0.125), 15);
+    expect(spendingAt(0.01, 4, { looks: 16, final: false }, true, { exponent: 2, firstLook: 0 })).toBeCloseTo(0.01 / 16, 15);
     expect(spendingAt(0.01, 3, { looks: 16, final: true }, true)).toBe(0.01);
+    expect(spendingAt(0.01, 16, { looks: 16, final: false }, true)).toBeCloseTo(0.01, 15);
     expect(spendingAt(0.01, 30, { looks: 16, final: false }, true)).toBe(0.01);
+    // Without planned looks only the planned end spends: no first-look allowance either.
+    expect(spendingAt(0.01, 1, { looks: Infinity, final: false }, true)).toBe(0);
     expect(spendingAt(0.01, 3, { looks: Infinity, final: false }, true)).toBe(0);
   });
 
-  it('gives each look the spending of its own position: look 4 of 16 may spend α·(4/16)^1.5 in all', () => {
+  it('gives each look the spending of its own position: look 4 of 16 may spend α·[0.15 + 0.85·(4/16)^1.5] in all', () => {
     const ivs = Array.from({ length: 4 }, () => ({ nA: 900, xA: 9, nB: 100, xB: 1 }));
     const look = rateRatioLooks(ivs, { rNull: 1, alpha: 0.01, schedule: { looks: 16, final: false } });
     expect(look.look).toBe(4);
     // Nothing reached the earlier boundaries at these counts, so the fourth look spends its whole allowance less what the first three spent.
-    expect(look.alpha).toBeLessThanOrEqual(0.01 * 0.125);
-    expect(look.alpha).toBeGreaterThan(0.01 * (0.125 - (3 / 16) ** 1.5));
+    const by = (t: number) => 0.01 * (0.15 + 0.85 * (t / 16) ** 1.5);
+    expect(look.alpha).toBeLessThanOrEqual(by(4));
+    expect(look.alpha).toBeGreaterThan(by(4) - by(3));
     const atTheEnd = rateRatioLooks(ivs, { rNull: 1, alpha: 0.01, schedule: { looks: 16, final: true } });
-    expect(atTheEnd.alpha).toBeGreaterThan(0.01 - 0.01 * (3 / 16) ** 1.5);
+    expect(atTheEnd.alpha).toBeGreaterThan(0.01 - by(3));
+  });
+
+  it('fails a severe regression at the first look, where the power family alone would wait', () => {
+    // Minute 1 of a 4× regression at 10 of 100 req/s with 0.5% errors: 12 of 40 bad events in the
+    // canary where 4 are expected. scipy.stats.binom.sf(11, 40, 0.1) = 3.8083e-4: above what ρ = 1.5
+    // lets the first of 15 looks spend (α·15^-1.5 = 6.2e-5 at α = 0.8 × 0.45%), within α·[0.15 + …].
+    const minute1 = [{ nA: 5400, xA: 28, nB: 600, xB: 12 }];
+    const alpha = 0.0045 * 0.8;
+    const schedule = { looks: 15, final: false };
+    const withAllowance = rateRatioLooks(minute1, { rNull: 1, alpha, schedule });
+    expect(withAllowance.rejected).toBe(true);
+    expect(withAllowance.pValue).toBeCloseTo(3.8083426673634285e-4, 8);
+    expect(rateRatioLooks(minute1, { rNull: 1, alpha, schedule, spending: { exponent: 1.5, firstLook: 0 } }).rejected).toBe(false);
+  });
+
+  it('carries an allowance the first look could not use over to the next look', () => {
+    const quiet = { nA: 5400, xA: 0, nB: 600, xB: 0 };
+    const second = rateRatioLooks([quiet, { nA: 5400, xA: 27, nB: 600, xB: 3 }], { rNull: 1, alpha: 0.01, schedule: { looks: 15, final: false } });
+    // The first look had no bad events, so it spent nothing: the second may spend all that the two may.
+    expect(second.alpha).toBeCloseTo(0.01 * (0.15 + 0.85 * (2 / 15) ** 1.5), 6);
   });
 
   /** No-change rollouts, the split stepping 5 → 50%, bad events optionally in clusters of `cluster`. */
