@@ -3,7 +3,10 @@
  * final look, for the error test at the α the shipped analysis gives it (0.01 / 2 metrics × 0.9).
  * Each variant splits that α between the anytime-valid mixture (checked every minute) and exact
  * looks: either one look at the planned end (the third run), or a look every minute spending
- * α·(t/T)^ρ. Dispersion, grid and history (three hours) as shipped; the one-interval rule as shipped.
+ * α·[ε + (1 − ε)·(t/T)^ρ], ε being the first look's allowance (fifth run; "unless the history is
+ * bursty" gates it as `spendingFor` does). Dispersion, grid and history (three hours) as shipped
+ * unless a variant says otherwise (the probes: φ known, φ of the history alone, six hours); the
+ * one-interval rule as shipped.
  *
  *   npx tsx bench/detection/experiments/spending.ts [null runs] [effect runs] [variant filter, a|b] [regressions, a,b] [no-change scenarios, a,b]
  */
