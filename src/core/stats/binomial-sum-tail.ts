@@ -8,7 +8,7 @@
  * the normal approximation with a continuity correction and the one-term Edgeworth (skewness)
  * correction, whose error is O(1/variance) — under 1e-6 absolute at the sizes where it is used.
  */
-import { lnGamma, normalCdf } from './special.js';
+import { edgeworthCorrection, lnGamma, normalCdf } from './special.js';
 
 export interface BinomialPart {
   /** Trials; rounded to the nearest integer (Prometheus counts are extrapolated, so not quite whole). */
@@ -99,7 +99,6 @@ function edgeworthTail(parts: readonly BinomialPart[], k: number, variance: numb
   const sd = Math.sqrt(variance);
   const z = (k - 0.5 - mean) / sd;
   const skew = third / variance ** 1.5;
-  const density = Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
-  const tail = normalCdf(-z) + (skew / 6) * (z * z - 1) * density;
+  const tail = normalCdf(-z) + edgeworthCorrection(z, skew);
   return Math.min(1, Math.max(0, tail));
 }

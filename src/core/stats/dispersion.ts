@@ -1,6 +1,6 @@
 import { prepareIntervals, type IntervalCounts } from './interval-counts.js';
 import { preparedLogRatioEstimate } from './rate-ratio-estimate.js';
-import { lnGammaQ, normalQuantile } from './special.js';
+import { lnGammaQ, normalDensity, normalQuantile } from './special.js';
 
 /**
  * Overdispersion of bad events (retries, one bad pod, bursts): the conditional binomial test counts
@@ -120,8 +120,7 @@ function trimmedEstimate(contributions: readonly number[]): DispersionEstimate {
   const kept = [...contributions].sort((a, b) => a - b).slice(0, n - k);
   const t = k / n;
   const z = normalQuantile(1 - t / 2);
-  const density = Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
-  const keptMean = (1 - 2 * (z * density + t / 2)) / (1 - t);
+  const keptMean = (1 - 2 * (z * normalDensity(z) + t / 2)) / (1 - t);
   const x2 = kept.reduce((a, b) => a + b, 0) / keptMean;
   return estimate((x2 * n) / (n - k), n);
 }

@@ -16,7 +16,7 @@
  * knows them is far more efficient than one valid at every conceivable look (docs/judgment.md).
  */
 import { binomialPmf } from './binomial-sum-tail.js';
-import { normalCdf } from './special.js';
+import { edgeworthCorrection, normalCdf } from './special.js';
 
 export interface SpendingStep {
   /** Trials added by this step (whole). */
@@ -135,11 +135,10 @@ function edgeworthCells(mu: number, v: number, skew: number, h: number): { offse
   const lo = Math.floor((mu - 9 * sd) / h);
   const hi = Math.ceil((mu + 9 * sd) / h);
   const values = new Float64Array(hi - lo + 1);
-  const correction = (z: number) => (skew / 6) * (z * z - 1) * Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
   for (let k = lo; k <= hi; k++) {
     const a = ((k - 0.5) * h - mu) / sd;
     const b = ((k + 0.5) * h - mu) / sd;
-    values[k - lo] = Math.max(0, normalMass(a, b) - correction(b) + correction(a));
+    values[k - lo] = Math.max(0, normalMass(a, b) - edgeworthCorrection(b, skew) + edgeworthCorrection(a, skew));
   }
   return { offset: lo, values };
 }

@@ -7,4 +7,4 @@ export { lnGamma, lnBeta, stirlingCorrection } from './gamma-function.js';
 export { lnIncBeta, lnIncBetaUpper } from './incomplete-beta.js';
 export { lnGammaP, lnGammaQ } from './incomplete-gamma.js';
 export { logSumExp, logAddExp, log1mExp, log1pmx } from './log-space.js';
-export { normalQuantile, normalCdf, normalLogCdf } from './normal.js';
+export { edgeworthCorrection, normalQuantile, normalCdf, normalDensity, normalLogCdf } from './normal.js';
