@@ -12,5 +12,3 @@ export function backoffDelay(
 ): number {
   return equalJitter(Math.min(policy.maxMs, policy.baseMs * policy.factor ** Math.max(0, attempt - 2)), random);
 }
-
-/** Sleeps on an unref'd timer (it never keeps the process alive) and stops early when aborted. */

@@ -31,8 +31,6 @@ export function backoffDelay(retry: number, baseMs: number, random: () => number
   return equalJitter(baseMs * 2 ** (retry - 1), random);
 }
 
-/** Sleeps on an unref'd timer (it never keeps the process alive) and stops early when aborted. */
-
 export async function sendWithRetry(exchange: Exchange, policy: RetryPolicy, signal?: AbortSignal): Promise<Success> {
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw signal.reason;
