@@ -10,7 +10,7 @@
  *
  *   npx tsx bench/detection/experiments/horizon.ts [null runs] [effect runs]
  */
-import { rateRatioLooks } from '../../../src/core/stats/rate-ratio-looks.js';
+import { rateRatioLooks, SPENDING } from '../../../src/core/stats/rate-ratio-looks.js';
 import { splitDispersion, temper, temporalDispersion } from '../../../src/core/stats/dispersion.js';
 import { type IntervalCounts, isInformative } from '../../../src/core/stats/interval-counts.js';
 import { DEFAULT_ONE_SIDED_GRID, type RatioGrid, rateRatioLogE, REGRESSION_GRID } from '../../../src/core/stats/rate-ratio.js';
@@ -60,7 +60,7 @@ const variants: Record<string, Variant> = {
 };
 
 function finalLookRejects(ivs: readonly IntervalCounts[], phi: number, alpha: number): boolean {
-  return rateRatioLooks(ivs, { rNull: 1, phi, alpha, schedule: { looks: Infinity, final: true } }).rejected;
+  return rateRatioLooks(ivs, { rNull: 1, phi, alpha, schedule: { looks: Infinity, final: true }, spending: SPENDING }).rejected;
 }
 
 /** Minute of the first rollback: the mixture every minute, the final look at the budget's end. */

@@ -48,17 +48,22 @@ export interface SpendingFunction {
   firstLook: number;
 }
 
+/**
+ * The shipped spending. Whether the first look may use its allowance is the judge's call, from the
+ * history before the analysis (`spendingFor` in judge/rate-comparison.ts), so callers always say
+ * which spending they mean.
+ */
 export const SPENDING: SpendingFunction = { exponent: 1.5, firstLook: 0.15 };
 
 /** What looks 1…`look` may spend in all. Without planned looks (T = ∞) only the planned end spends. */
-export function spendingAt(alpha: number, look: number, schedule: LookSchedule, isLast: boolean, spending = SPENDING): number {
+export function spendingAt(alpha: number, look: number, schedule: LookSchedule, isLast: boolean, spending: SpendingFunction): number {
   if (schedule.final && isLast) return alpha;
   if (look < 1 || !Number.isFinite(schedule.looks)) return 0;
   const f = Math.min(1, look / Math.max(1, schedule.looks)) ** spending.exponent;
   return alpha * (spending.firstLook + (1 - spending.firstLook) * f);
 }
 
-export function rateRatioLooks(intervals: readonly IntervalCounts[], opts: { rNull: number; phi?: number; alpha: number; schedule: LookSchedule; spending?: SpendingFunction }): RateRatioLook {
+export function rateRatioLooks(intervals: readonly IntervalCounts[], opts: { rNull: number; phi?: number; alpha: number; schedule: LookSchedule; spending: SpendingFunction }): RateRatioLook {
   const phi = Math.max(1, opts.phi ?? 1);
   const steps: SpendingStep[] = [];
   let m = 0;

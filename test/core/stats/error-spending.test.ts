@@ -96,7 +96,7 @@ describe('errorSpendingTest', () => {
       expect(Number.isFinite(next.pValue)).toBe(true);
     }
     expect(errorSpendingTest([{ m: 2.5, theta: 0.5, observed: 2, spend: 0.5 }]).rejected).toBe(false);
-    const look = rateRatioLooks([{ nA: 900, xA: 5, nB: 100, xB: 50 }], { rNull: NaN, alpha: 0.01, schedule: { looks: 15, final: true } });
+    const look = rateRatioLooks([{ nA: 900, xA: 5, nB: 100, xB: 50 }], { rNull: NaN, alpha: 0.01, schedule: { looks: 15, final: true }, spending: SPENDING });
     expect(look).toMatchObject({ rejected: false, pValue: 1 });
   });
 });
@@ -104,27 +104,27 @@ describe('errorSpendingTest', () => {
 describe('rateRatioLooks', () => {
   it('spends α·[0.15 + 0.85·(t/T)^1.5] over the planned looks and all of it at the planned end', () => {
     expect(SPENDING).toEqual({ exponent: 1.5, firstLook: 0.15 });
-    expect(spendingAt(0.01, 0, { looks: 16, final: false }, false)).toBe(0);
-    expect(spendingAt(0.01, 1, { looks: 16, final: false }, true)).toBeCloseTo(0.01 * (0.15 + 0.85 / 64), 15);
-    expect(spendingAt(0.01, 4, { looks: 16, final: false }, true)).toBeCloseTo(0.01 * (0.15 + 0.85 * 0.125), 15);
+    expect(spendingAt(0.01, 0, { looks: 16, final: false }, false, SPENDING)).toBe(0);
+    expect(spendingAt(0.01, 1, { looks: 16, final: false }, true, SPENDING)).toBeCloseTo(0.01 * (0.15 + 0.85 / 64), 15);
+    expect(spendingAt(0.01, 4, { looks: 16, final: false }, true, SPENDING)).toBeCloseTo(0.01 * (0.15 + 0.85 * 0.125), 15);
     expect(spendingAt(0.01, 4, { looks: 16, final: false }, true, { exponent: 2, firstLook: 0 })).toBeCloseTo(0.01 / 16, 15);
-    expect(spendingAt(0.01, 3, { looks: 16, final: true }, true)).toBe(0.01);
-    expect(spendingAt(0.01, 16, { looks: 16, final: false }, true)).toBeCloseTo(0.01, 15);
-    expect(spendingAt(0.01, 30, { looks: 16, final: false }, true)).toBe(0.01);
+    expect(spendingAt(0.01, 3, { looks: 16, final: true }, true, SPENDING)).toBe(0.01);
+    expect(spendingAt(0.01, 16, { looks: 16, final: false }, true, SPENDING)).toBeCloseTo(0.01, 15);
+    expect(spendingAt(0.01, 30, { looks: 16, final: false }, true, SPENDING)).toBe(0.01);
     // Without planned looks only the planned end spends: no first-look allowance either.
-    expect(spendingAt(0.01, 1, { looks: Infinity, final: false }, true)).toBe(0);
-    expect(spendingAt(0.01, 3, { looks: Infinity, final: false }, true)).toBe(0);
+    expect(spendingAt(0.01, 1, { looks: Infinity, final: false }, true, SPENDING)).toBe(0);
+    expect(spendingAt(0.01, 3, { looks: Infinity, final: false }, true, SPENDING)).toBe(0);
   });
 
   it('gives each look the spending of its own position: look 4 of 16 may spend α·[0.15 + 0.85·(4/16)^1.5] in all', () => {
     const ivs = Array.from({ length: 4 }, () => ({ nA: 900, xA: 9, nB: 100, xB: 1 }));
-    const look = rateRatioLooks(ivs, { rNull: 1, alpha: 0.01, schedule: { looks: 16, final: false } });
+    const look = rateRatioLooks(ivs, { rNull: 1, alpha: 0.01, schedule: { looks: 16, final: false }, spending: SPENDING });
     expect(look.look).toBe(4);
     // Nothing reached the earlier boundaries at these counts, so the fourth look spends its whole allowance less what the first three spent.
     const by = (t: number) => 0.01 * (0.15 + 0.85 * (t / 16) ** 1.5);
     expect(look.alpha).toBeLessThanOrEqual(by(4));
     expect(look.alpha).toBeGreaterThan(by(4) - by(3));
-    const atTheEnd = rateRatioLooks(ivs, { rNull: 1, alpha: 0.01, schedule: { looks: 16, final: true } });
+    const atTheEnd = rateRatioLooks(ivs, { rNull: 1, alpha: 0.01, schedule: { looks: 16, final: true }, spending: SPENDING });
     expect(atTheEnd.alpha).toBeGreaterThan(0.01 - by(3));
   });
 
@@ -135,7 +135,7 @@ describe('rateRatioLooks', () => {
     const minute1 = [{ nA: 5400, xA: 28, nB: 600, xB: 12 }];
     const alpha = 0.0045 * 0.8;
     const schedule = { looks: 15, final: false };
-    const withAllowance = rateRatioLooks(minute1, { rNull: 1, alpha, schedule });
+    const withAllowance = rateRatioLooks(minute1, { rNull: 1, alpha, schedule, spending: SPENDING });
     expect(withAllowance.rejected).toBe(true);
     expect(withAllowance.pValue).toBeCloseTo(3.8083426673634285e-4, 8);
     expect(rateRatioLooks(minute1, { rNull: 1, alpha, schedule, spending: { exponent: 1.5, firstLook: 0 } }).rejected).toBe(false);
@@ -143,7 +143,7 @@ describe('rateRatioLooks', () => {
 
   it('carries an allowance the first look could not use over to the next look', () => {
     const quiet = { nA: 5400, xA: 0, nB: 600, xB: 0 };
-    const second = rateRatioLooks([quiet, { nA: 5400, xA: 27, nB: 600, xB: 3 }], { rNull: 1, alpha: 0.01, schedule: { looks: 15, final: false } });
+    const second = rateRatioLooks([quiet, { nA: 5400, xA: 27, nB: 600, xB: 3 }], { rNull: 1, alpha: 0.01, schedule: { looks: 15, final: false }, spending: SPENDING });
     // The first look had no bad events, so it spent nothing: the second may spend all that the two may.
     expect(second.alpha).toBeCloseTo(0.01 * (0.15 + 0.85 * (2 / 15) ** 1.5), 6);
   });
@@ -166,7 +166,7 @@ describe('rateRatioLooks', () => {
       }
       let hit = false;
       for (let t = 1; t <= 15 && !hit; t++) {
-        hit = rateRatioLooks(ivs.slice(0, t), { rNull: 1, phi, alpha: 0.01, schedule: { looks: 15, final: t === 15 } }).rejected;
+        hit = rateRatioLooks(ivs.slice(0, t), { rNull: 1, phi, alpha: 0.01, schedule: { looks: 15, final: t === 15 }, spending: SPENDING }).rejected;
       }
       if (hit) rejected++;
     }
@@ -190,8 +190,8 @@ describe('rateRatioLooks', () => {
   });
 
   it('a look with nothing to test answers p = 1 and never rejects', () => {
-    const none = rateRatioLooks([{ nA: 0, nB: 0, xA: 0, xB: 0 }], { rNull: 1, alpha: 0.01, schedule: { looks: 15, final: true } });
+    const none = rateRatioLooks([{ nA: 0, nB: 0, xA: 0, xB: 0 }], { rNull: 1, alpha: 0.01, schedule: { looks: 15, final: true }, spending: SPENDING });
     expect(none).toMatchObject({ rejected: false, pValue: 1, observed: 0 });
-    expect(rateRatioLooks([], { rNull: 1, alpha: 0.01, schedule: { looks: 15, final: true } }).pValue).toBe(1);
+    expect(rateRatioLooks([], { rNull: 1, alpha: 0.01, schedule: { looks: 15, final: true }, spending: SPENDING }).pValue).toBe(1);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { binomialSumUpperTail } from '../../../src/core/stats/binomial-sum-tail.js';
 import { significantPhi, splitDispersion, temporalDispersion } from '../../../src/core/stats/dispersion.js';
 import { binomial, mulberry32, poisson } from '../../../src/core/stats/random.js';
-import { rateRatioLooks } from '../../../src/core/stats/rate-ratio-looks.js';
+import { rateRatioLooks, SPENDING } from '../../../src/core/stats/rate-ratio-looks.js';
 import type { IntervalCounts } from '../../../src/core/stats/rate-ratio.js';
 
 // Reference values: scipy 1.17.1, the exact pmf of the sum by numpy.convolve of scipy.stats.binom.pmf
@@ -36,7 +36,7 @@ describe('binomialSumUpperTail', () => {
 });
 
 /** The exact look at the planned end when no look was planned before it: the fixed-sample test. */
-const atTheEnd = (ivs: readonly IntervalCounts[], opts: { rNull: number; phi?: number }) => rateRatioLooks(ivs, { ...opts, alpha: 0.01, schedule: { looks: Infinity, final: true } });
+const atTheEnd = (ivs: readonly IntervalCounts[], opts: { rNull: number; phi?: number }) => rateRatioLooks(ivs, { ...opts, alpha: 0.01, schedule: { looks: Infinity, final: true }, spending: SPENDING });
 
 describe('the exact look at the planned end alone', () => {
   const ivs: IntervalCounts[] = [
